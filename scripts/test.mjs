@@ -1,0 +1,55 @@
+// `npm test`: type check, bundle the specs, run them in Node (Dawn) and in
+// headless Chromium, and end with one line "N passed, N failed" summing both.
+//   npm test -- --grep <pattern>    only matching tests
+//   npm test -- --node | --browser  one runtime only
+import { spawn, spawnSync } from 'node:child_process';
+import { buildTests } from './build-tests.mjs';
+
+const args = process.argv.slice(2);
+const grepAt = args.indexOf('--grep');
+const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
+const only = args.includes('--node') ? 'node' : args.includes('--browser') ? 'browser' : null;
+
+console.log('typecheck: tsc --noEmit');
+const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.log('typecheck failed');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+await buildTests();
+
+/** Run one runtime's script, echo its output, and parse its summary line. */
+function runSuite(name, script) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(grep ? { TEST_GREP: grep } : {}) },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.stderr.on('data', (d) => {
+      // Dawn's lavapipe prints harmless limit warnings on every device creation.
+      const text = String(d).split('\n').filter((l) => !/artificially reduced/.test(l)).join('\n');
+      if (text.trim()) process.stderr.write(text.endsWith('\n') ? text : text + '\n');
+    });
+    child.on('close', (code) => {
+      const m = out.match(new RegExp(`^${name}: (\\d+) passed, (\\d+) failed`, 'm'));
+      const passed = m ? Number(m[1]) : 0;
+      let failed = m ? Number(m[2]) : 0;
+      if (code !== 0 && failed === 0) failed = 1; // crashed before its summary
+      resolve({ passed, failed });
+    });
+  });
+}
+
+let passed = 0;
+let failed = 0;
+for (const [name, script] of [['node', 'scripts/test-node.mjs'], ['browser', 'scripts/test-browser.mjs']]) {
+  if (only && only !== name) continue;
+  const r = await runSuite(name, script);
+  passed += r.passed;
+  failed += r.failed;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,193 @@
+/**
+ * createEngine(): one GPU device, its kernel registry, buffer pool and
+ * scheduler, and the op functions users call. Ops live in src/ops/ (one file
+ * per kernel family); this class only wires them to the device.
+ */
+import { acquireDevice, adapterName, type AdapterDescription, type DeviceOptions } from './gpu/device.js';
+import { BufferPool } from './gpu/buffer-pool.js';
+import { KernelRegistry, type CompiledKernel, type KernelSource } from './gpu/kernel-registry.js';
+import { Scheduler } from './gpu/scheduler.js';
+import { Tensor, type DType, type TensorOwner } from './tensor.js';
+import { checkShape, checkTensor, describeShape } from './shape.js';
+import { DTypeError, ShapeError, ValueError } from './errors.js';
+import * as activations from './ops/activations.js';
+
+export interface EngineOptions extends DeviceOptions {
+  /** Bytes of freed buffers the pool keeps for reuse (default 256 MiB). */
+  maxPooledBytes?: number;
+  /** Submit automatically after this many recorded dispatches (default 256). */
+  maxDispatchesPerSubmit?: number;
+}
+
+export interface EngineStats {
+  /** Buffers held by live tensors (and other engine-owned data). */
+  liveBuffers: number;
+  liveBytes: number;
+  /** Freed buffers kept for reuse. */
+  pooledBuffers: number;
+  pooledBytes: number;
+  /** GPU buffers ever created by the pool (flat after warm-up = reuse works). */
+  createdBuffers: number;
+  reusedBuffers: number;
+  /** Live Tensor objects. */
+  liveTensors: number;
+  dispatches: number;
+  submits: number;
+  reads: number;
+  pipelines: number;
+}
+
+export type TensorData = Float32Array | Int32Array | Uint32Array | readonly number[];
+
+let nextEngineId = 1;
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const acquired = await acquireDevice(options);
+  return new Engine(acquired.device, acquired.adapterInfo, acquired.ownsDevice, acquired.keepAlive, options);
+}
+
+export class Engine implements TensorOwner {
+  readonly id = nextEngineId++;
+  readonly registry: KernelRegistry;
+  readonly pool: BufferPool;
+  readonly scheduler: Scheduler;
+  private readonly liveTensors = new Set<Tensor>();
+  private destroyed = false;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly adapter: AdapterDescription,
+    private readonly ownsDevice: boolean,
+    private readonly keepAlive: unknown,
+    options: EngineOptions = {},
+  ) {
+    this.registry = new KernelRegistry(device);
+    this.pool = new BufferPool(device, options.maxPooledBytes);
+    this.scheduler = new Scheduler(device, this.pool, this.registry, options);
+  }
+
+  /** One line naming the adapter, e.g. for logs: "mesa llvmpipe (...) [node]". */
+  get adapterName(): string {
+    return adapterName(this.adapter);
+  }
+
+  /** Is the device usable? False after device loss or destroy(). */
+  get alive(): boolean {
+    return !this.destroyed && !this.scheduler.lostError;
+  }
+
+  // ---- tensors -------------------------------------------------------------
+
+  /** Upload data as a tensor. dtype follows the typed array (number[] -> f32) unless given. */
+  tensor(data: TensorData, shape: readonly number[], dtype?: DType): Tensor {
+    this.scheduler.assertAlive();
+    const size = checkShape('tensor', 'shape', shape as number[]);
+    const inferred: DType = data instanceof Int32Array ? 'i32' : data instanceof Uint32Array ? 'u32' : 'f32';
+    const type = dtype ?? inferred;
+    if (type !== 'f32' && type !== 'i32' && type !== 'u32') throw new DTypeError(`tensor: dtype must be 'f32', 'i32' or 'u32', got ${String(type)}`);
+    if (!data || typeof (data as ArrayLike<number>).length !== 'number') throw new ValueError('tensor: data must be a typed array or an array of numbers');
+    if (data.length !== size) {
+      throw new ShapeError(`tensor: data has ${data.length} elements but shape ${describeShape(shape)} needs ${size}`);
+    }
+    const ctor = type === 'f32' ? Float32Array : type === 'i32' ? Int32Array : Uint32Array;
+    const typed = data instanceof ctor ? data : ctor.from(data as ArrayLike<number>);
+    const t = this.empty(shape, type);
+    this.device.queue.writeBuffer(t.buffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
+    return t;
+  }
+
+  /** An uninitialised tensor (its kernel must write every element). */
+  empty<D extends DType>(shape: readonly number[], dtype: D): Tensor<D> {
+    this.scheduler.assertAlive();
+    const size = checkShape('empty', 'shape', shape as number[]);
+    const buffer = this.pool.acquire(size * 4);
+    const t = new Tensor<D>(this, buffer, [...shape], dtype);
+    this.liveTensors.add(t);
+    return t;
+  }
+
+  /** A tensor of zeros (cleared on the GPU, in order with recorded work). */
+  zeros<D extends DType = 'f32'>(shape: readonly number[], dtype: D = 'f32' as D): Tensor<D> {
+    const t = this.empty(shape, dtype);
+    this.scheduler.clear(t.buffer, t.byteLength);
+    return t;
+  }
+
+  /** Overwrite a tensor's data from the CPU. Pending work is submitted first, so it sees the old data. */
+  write(tensor: Tensor, data: TensorData): void {
+    checkTensor('write', 'tensor', tensor, this);
+    if (data.length !== tensor.size) {
+      throw new ShapeError(`write: data has ${data.length} elements but tensor ${describeShape(tensor.shape)} has ${tensor.size}`);
+    }
+    const ctor = tensor.dtype === 'f32' ? Float32Array : tensor.dtype === 'i32' ? Int32Array : Uint32Array;
+    const typed = data instanceof ctor ? data : ctor.from(data as ArrayLike<number>);
+    if (this.scheduler.pendingDispatches > 0) this.scheduler.flush();
+    this.device.queue.writeBuffer(tensor.buffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
+  }
+
+  /** @internal TensorOwner: used by Tensor.read(). */
+  readTensorBytes(tensor: Tensor): Promise<ArrayBuffer> {
+    try {
+      checkTensor('read', 'tensor', tensor, this);
+      this.scheduler.assertAlive();
+      return this.scheduler.read(tensor.buffer, tensor.byteLength);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** @internal TensorOwner: used by Tensor.dispose(). */
+  releaseTensor(tensor: Tensor): void {
+    if (!this.liveTensors.delete(tensor)) return;
+    if (!this.destroyed) this.pool.release(tensor.buffer);
+  }
+
+  // ---- scheduling ----------------------------------------------------------
+
+  /** Submit recorded work now. */
+  flush(): void {
+    this.scheduler.flush();
+  }
+
+  /** Resolves when the GPU has finished all submitted work. */
+  sync(): Promise<void> {
+    return this.scheduler.sync();
+  }
+
+  /** Compile a kernel ahead of use; throws ShaderError naming file:line on bad WGSL. */
+  compile(kernel: KernelSource, entryPoint: string, constants: Record<string, number> = {}): Promise<CompiledKernel> {
+    this.scheduler.assertAlive();
+    return this.registry.compile(kernel, entryPoint, constants);
+  }
+
+  stats(): EngineStats {
+    const pool = this.pool.stats();
+    const sched = this.scheduler.stats();
+    return { ...pool, liveTensors: this.liveTensors.size, ...sched, pipelines: this.registry.pipelineCount };
+  }
+
+  /** Free every buffer this engine owns; destroys the device only if the engine created it. */
+  destroy(): void {
+    if (this.destroyed) return;
+    try { if (!this.scheduler.lostError) this.scheduler.flush(); } catch { /* destroying anyway */ }
+    for (const t of [...this.liveTensors]) t.dispose();
+    this.destroyed = true;
+    this.pool.destroyAll();
+    this.scheduler.destroy();
+    this.scheduler.markDestroyed();
+    if (this.ownsDevice) this.device.destroy();
+    void this.keepAlive;
+  }
+
+  // ---- element-wise activations (shaders/activations.wgsl) --------------------
+
+  relu(x: Tensor): Tensor<'f32'> { return activations.activationForward(this, 'relu', x); }
+  sigmoid(x: Tensor): Tensor<'f32'> { return activations.activationForward(this, 'sigmoid', x); }
+  tanh(x: Tensor): Tensor<'f32'> { return activations.activationForward(this, 'tanh', x); }
+  /** dx = dy * relu'(y); y is the forward output (the input works too: same sign). */
+  reluBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'relu', dy, y); }
+  /** dx = dy * y (1 - y); y is the forward output. */
+  sigmoidBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'sigmoid', dy, y); }
+  /** dx = dy * (1 - y^2); y is the forward output. */
+  tanhBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'tanh', dy, y); }
+}

@@ -1,0 +1,120 @@
+/**
+ * Buffer pool: GPU buffers are expensive to create and destroy, and training
+ * allocates the same sizes every step. Released buffers are kept by size class
+ * and handed out again, up to a cap on the bytes kept.
+ *
+ * Safety rule: a buffer released while a recorded-but-unsubmitted command still
+ * uses it must not be handed out again before that command is submitted — a
+ * `queue.writeBuffer` to its new owner would run *before* the old command and
+ * corrupt its input. So releases go to a `retired` list, and the scheduler calls
+ * `recycleRetired()` right after each submit.
+ */
+
+/** Usage of every tensor buffer: bound as storage, copied in and out. */
+export const TENSOR_USAGE = 0x0080 /* STORAGE */ | 0x0004 /* COPY_SRC */ | 0x0008 /* COPY_DST */;
+
+/**
+ * Size classes: four steps per power of two (1, 1.25, 1.5, 1.75 × 2^k), so a
+ * pooled buffer wastes at most 25% of its size; at least 256 bytes.
+ */
+export function sizeClass(byteLength: number): number {
+  const min = 256;
+  if (byteLength <= min) return min;
+  const pow = 2 ** Math.floor(Math.log2(byteLength));
+  const step = pow / 4;
+  return Math.ceil(byteLength / step) * step;
+}
+
+export interface PoolStats {
+  liveBuffers: number;
+  liveBytes: number;
+  pooledBuffers: number;
+  pooledBytes: number;
+  /** Buffers created over the pool's life: flat after warm-up means reuse works. */
+  createdBuffers: number;
+  reusedBuffers: number;
+}
+
+export class BufferPool {
+  private readonly free = new Map<number, GPUBuffer[]>();
+  private retired: GPUBuffer[] = [];
+  private readonly live = new Set<GPUBuffer>();
+  private liveBytes = 0;
+  private pooledBytes = 0;
+  private pooledBuffers = 0;
+  private created = 0;
+  private reused = 0;
+
+  constructor(private readonly device: GPUDevice, readonly maxPooledBytes = 256 * 1024 * 1024) {}
+
+  /** A buffer of at least `byteLength` bytes (its size is the size class). */
+  acquire(byteLength: number): GPUBuffer {
+    const size = sizeClass(byteLength);
+    const list = this.free.get(size);
+    let buffer = list?.pop();
+    if (buffer) {
+      this.pooledBytes -= size;
+      this.pooledBuffers--;
+      this.reused++;
+    } else {
+      buffer = this.device.createBuffer({ size, usage: TENSOR_USAGE, label: `wgsl-tensor pool ${size}B` });
+      this.created++;
+    }
+    this.live.add(buffer);
+    this.liveBytes += size;
+    return buffer;
+  }
+
+  /** Give a buffer back; it becomes reusable after the next submit. */
+  release(buffer: GPUBuffer): void {
+    if (!this.live.delete(buffer)) return; // released twice: ignore
+    this.liveBytes -= buffer.size;
+    this.retired.push(buffer);
+  }
+
+  /** Called by the scheduler after a submit: retired buffers are now safe to reuse. */
+  recycleRetired(): void {
+    const retired = this.retired;
+    this.retired = [];
+    for (const buffer of retired) {
+      if (this.pooledBytes + buffer.size > this.maxPooledBytes) {
+        buffer.destroy();
+        continue;
+      }
+      let list = this.free.get(buffer.size);
+      if (!list) this.free.set(buffer.size, (list = []));
+      list.push(buffer);
+      this.pooledBytes += buffer.size;
+      this.pooledBuffers++;
+    }
+  }
+
+  /** Destroy what the pool keeps (not live buffers). */
+  trim(): void {
+    for (const list of this.free.values()) for (const b of list) b.destroy();
+    this.free.clear();
+    this.pooledBytes = 0;
+    this.pooledBuffers = 0;
+  }
+
+  /** Destroy everything, live buffers included (engine.destroy()). */
+  destroyAll(): void {
+    this.trim();
+    for (const b of this.retired) b.destroy();
+    for (const b of this.live) b.destroy();
+    this.retired = [];
+    this.live.clear();
+    this.liveBytes = 0;
+  }
+
+  stats(): PoolStats {
+    return {
+      liveBuffers: this.live.size,
+      liveBytes: this.liveBytes,
+      pooledBuffers: this.pooledBuffers,
+      pooledBytes: this.pooledBytes,
+      createdBuffers: this.created,
+      reusedBuffers: this.reused,
+    };
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Scheduler: records dispatches into one command encoder (inside one compute
+ * pass where it can) and submits at explicit points — `flush()`, a read, or a
+ * batch limit — not once per op. A training step is therefore one submit.
+ *
+ * Uniform parameters (sizes, scalars) go into a CPU-side arena with one
+ * aligned slot per dispatch; the whole arena is written to its GPU buffer with
+ * a single `writeBuffer` just before the submit, so a step of 20 dispatches
+ * costs one upload of parameters, not 20.
+ *
+ * Readback copies into a MAP_READ staging buffer, submits, and awaits
+ * `mapAsync` — asynchronous, and it rejects (never hangs) if the device is lost.
+ */
+import type { BufferPool } from './buffer-pool.js';
+import type { CompiledKernel, KernelRegistry } from './kernel-registry.js';
+import { DeviceLostError, ShaderError, WgslTensorError } from '../errors.js';
+
+const UNIFORM_USAGE = 0x0040 /* UNIFORM */ | 0x0008 /* COPY_DST */;
+const STAGING_USAGE = 0x0001 /* MAP_READ */ | 0x0008 /* COPY_DST */;
+const MAP_READ = 0x0001;
+
+/** A buffer argument of a dispatch: a whole buffer, or a byte range of one. */
+export type BufferBinding = GPUBuffer | { buffer: GPUBuffer; offset?: number; size?: number };
+
+export interface DispatchSpec {
+  kernel: CompiledKernel;
+  /** Storage buffers by the WGSL variable name they bind to. */
+  buffers: Record<string, BufferBinding>;
+  /** Bytes for the kernel's one `var<uniform>` (at most `maxUniformBytes`). */
+  uniform?: ArrayBuffer | ArrayBufferView;
+  workgroups: readonly [number, number?, number?];
+}
+
+export interface SchedulerStats {
+  dispatches: number;
+  submits: number;
+  reads: number;
+}
+
+export interface SchedulerOptions {
+  /** Submit automatically after this many recorded dispatches. */
+  maxDispatchesPerSubmit?: number;
+}
+
+export class Scheduler {
+  readonly maxUniformBytes = 256;
+  private readonly slotStride: number;
+  private readonly slots: number;
+  private readonly arenaCpu: Uint8Array;
+  private readonly arenaGpu: GPUBuffer;
+  private slotsUsed = 0;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private readonly stagingFree: GPUBuffer[] = [];
+  private readonly maxDispatches: number;
+  private counters: SchedulerStats = { dispatches: 0, submits: 0, reads: 0 };
+  private asyncError: WgslTensorError | null = null;
+  /** Set once the device is lost; every call then throws it. */
+  lostError: DeviceLostError | null = null;
+  private readonly lostPromise: Promise<never>;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly pool: BufferPool,
+    private readonly registry: KernelRegistry,
+    options: SchedulerOptions = {},
+  ) {
+    this.maxDispatches = options.maxDispatchesPerSubmit ?? 256;
+    this.slotStride = Math.max(this.maxUniformBytes, device.limits.minUniformBufferOffsetAlignment);
+    this.slots = this.maxDispatches;
+    this.arenaCpu = new Uint8Array(this.slotStride * this.slots);
+    this.arenaGpu = device.createBuffer({ size: this.arenaCpu.byteLength, usage: UNIFORM_USAGE, label: 'wgsl-tensor uniforms' });
+    this.lostPromise = device.lost.then((info) => {
+      this.lostError ??= new DeviceLostError(
+        `wgsl-tensor: the GPU device was lost (${info.reason || 'unknown'}: ${info.message || 'no message'}); ` +
+        'create a new engine to continue');
+      throw this.lostError;
+    });
+    this.lostPromise.catch(() => { /* observed by reads; avoid unhandled rejection */ });
+    device.addEventListener?.('uncapturederror', (event: Event) => {
+      const error = (event as GPUUncapturedErrorEvent).error;
+      this.asyncError ??= new ShaderError(`wgsl-tensor: GPU validation error: ${error.message}`);
+    });
+  }
+
+  /** Throw if the device is lost: called at the top of every public operation. */
+  assertAlive(): void {
+    if (this.lostError) throw this.lostError;
+  }
+
+  /** Errors reported after the fact (shader compile, validation): thrown once at the next flush or read. */
+  private throwAsyncErrors(): void {
+    const err = this.registry.takeError() ?? this.asyncError;
+    this.asyncError = null;
+    if (err) throw err;
+  }
+
+  stats(): SchedulerStats {
+    return { ...this.counters };
+  }
+
+  /** Commands recorded and not yet submitted. */
+  get pendingDispatches(): number {
+    return this.slotsUsed;
+  }
+
+  private getEncoder(): GPUCommandEncoder {
+    this.encoder ??= this.device.createCommandEncoder({ label: 'wgsl-tensor batch' });
+    return this.encoder;
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+
+  /** Record one dispatch. Binding names are checked against the shader's reflected bindings. */
+  dispatch(spec: DispatchSpec): void {
+    this.assertAlive();
+    if (this.slotsUsed >= this.slots) this.flush();
+    const { kernel } = spec;
+    const entries: GPUBindGroupEntry[] = [];
+    for (const b of kernel.bindings) {
+      if (b.kind === 'uniform') {
+        const bytes = spec.uniform;
+        if (!bytes) throw new Error(`${kernel.file}:${kernel.entryPoint}: uniform "${b.name}" needs data`);
+        const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        if (view.byteLength > this.maxUniformBytes) throw new Error(`${kernel.file}: uniform "${b.name}" is ${view.byteLength} bytes; at most ${this.maxUniformBytes}`);
+        const offset = this.slotsUsed * this.slotStride;
+        this.arenaCpu.fill(0, offset, offset + this.slotStride);
+        this.arenaCpu.set(view, offset);
+        entries.push({ binding: b.binding, resource: { buffer: this.arenaGpu, offset, size: Math.max(16, Math.ceil(view.byteLength / 16) * 16) } });
+      } else {
+        const given = spec.buffers[b.name];
+        if (!given) throw new Error(`${kernel.file}:${kernel.entryPoint}: no buffer for binding "${b.name}"`);
+        entries.push({ binding: b.binding, resource: isBufferRange(given) ? given : { buffer: given } });
+      }
+    }
+    const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries });
+    this.pass ??= this.getEncoder().beginComputePass();
+    this.pass.setPipeline(kernel.pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    const [x, y = 1, z = 1] = spec.workgroups;
+    this.pass.dispatchWorkgroups(x, y, z);
+    this.slotsUsed++;
+    this.counters.dispatches++;
+    if (this.slotsUsed >= this.maxDispatches) this.flush();
+  }
+
+  /** Record a buffer-to-buffer copy in order with the dispatches. */
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, size: number): void {
+    this.assertAlive();
+    this.endPass();
+    this.getEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, size);
+  }
+
+  /** Record a fill with zeros, in order with the dispatches. */
+  clear(buffer: GPUBuffer, byteLength: number): void {
+    this.assertAlive();
+    this.endPass();
+    this.getEncoder().clearBuffer(buffer, 0, Math.ceil(byteLength / 4) * 4);
+  }
+
+  /** After engine.destroy(): every call throws. */
+  markDestroyed(): void {
+    this.lostError ??= new DeviceLostError('wgsl-tensor: this engine was destroyed; create a new one');
+  }
+
+  /** Submit everything recorded so far (no-op when nothing is recorded). */
+  flush(): void {
+    this.assertAlive();
+    this.throwAsyncErrors();
+    if (!this.encoder) return;
+    this.endPass();
+    if (this.slotsUsed > 0) this.device.queue.writeBuffer(this.arenaGpu, 0, this.arenaCpu, 0, this.slotsUsed * this.slotStride);
+    const commands = this.encoder.finish();
+    this.encoder = null;
+    this.slotsUsed = 0;
+    this.device.queue.submit([commands]);
+    this.counters.submits++;
+    this.pool.recycleRetired();
+  }
+
+  /** Copy `byteLength` bytes of `buffer` back to the CPU (submits pending work). */
+  async read(buffer: GPUBuffer, byteLength: number, byteOffset = 0): Promise<ArrayBuffer> {
+    this.assertAlive();
+    const size = Math.ceil(byteLength / 4) * 4;
+    const staging = this.takeStaging(size);
+    this.copy(buffer, byteOffset, staging, 0, size);
+    this.flush();
+    this.counters.reads++;
+    try {
+      await Promise.race([staging.mapAsync(MAP_READ, 0, size), this.lostPromise]);
+    } catch (err) {
+      if (this.lostError) throw this.lostError;
+      throw err;
+    }
+    const copy = staging.getMappedRange(0, size).slice(0, byteLength);
+    staging.unmap();
+    this.stagingFree.push(staging);
+    this.throwAsyncErrors();
+    return copy;
+  }
+
+  /** Resolves when the GPU has finished all submitted work. */
+  async sync(): Promise<void> {
+    this.flush();
+    await Promise.race([this.device.queue.onSubmittedWorkDone(), this.lostPromise]);
+    this.throwAsyncErrors();
+  }
+
+  private takeStaging(size: number): GPUBuffer {
+    const i = this.stagingFree.findIndex((b) => b.size >= size && b.size <= size * 4);
+    if (i >= 0) return this.stagingFree.splice(i, 1)[0]!;
+    if (this.stagingFree.length > 8) this.stagingFree.shift()!.destroy();
+    return this.device.createBuffer({ size: Math.max(256, size), usage: STAGING_USAGE, label: 'wgsl-tensor staging' });
+  }
+
+  destroy(): void {
+    this.encoder = null;
+    this.pass = null;
+    for (const b of this.stagingFree) b.destroy();
+    this.stagingFree.length = 0;
+    this.arenaGpu.destroy();
+  }
+}
+
+function isBufferRange(b: BufferBinding): b is { buffer: GPUBuffer; offset?: number; size?: number } {
+  return (b as { buffer?: unknown }).buffer !== undefined && typeof (b as GPUBuffer).mapAsync !== 'function';
+}

@@ -1,0 +1,68 @@
+/**
+ * Tensor: a shape, a dtype and a GPU buffer. Data lives on the GPU; `read()`
+ * copies it back asynchronously. A tensor owns its buffer until `dispose()`,
+ * which returns the buffer to the engine's pool; any later use throws.
+ */
+import { DisposedError } from './errors.js';
+
+export type DType = 'f32' | 'i32' | 'u32';
+export type TypedArrayFor<D extends DType> =
+  D extends 'f32' ? Float32Array : D extends 'i32' ? Int32Array : Uint32Array;
+
+/** What a tensor needs from the engine that made it. */
+export interface TensorOwner {
+  readonly id: number;
+  readTensorBytes(tensor: Tensor): Promise<ArrayBuffer>;
+  releaseTensor(tensor: Tensor): void;
+}
+
+let nextTensorId = 1;
+
+export class Tensor<D extends DType = DType> {
+  readonly id = nextTensorId++;
+  readonly size: number;
+  private gpuBuffer: GPUBuffer | null;
+
+  constructor(
+    readonly owner: TensorOwner,
+    buffer: GPUBuffer,
+    readonly shape: readonly number[],
+    readonly dtype: D,
+  ) {
+    this.gpuBuffer = buffer;
+    this.size = shape.reduce((a, b) => a * b, 1);
+  }
+
+  /** Bytes of data (4 per element: every dtype here is 32-bit). */
+  get byteLength(): number {
+    return this.size * 4;
+  }
+
+  get disposed(): boolean {
+    return this.gpuBuffer === null;
+  }
+
+  /** The GPU buffer (may be larger than byteLength: pooled size classes). */
+  get buffer(): GPUBuffer {
+    if (!this.gpuBuffer) throw new DisposedError(`tensor #${this.id} [${this.shape.join(',')}] ${this.dtype} was used after dispose()`);
+    return this.gpuBuffer;
+  }
+
+  /** Copy the data back to the CPU. Submits pending GPU work first. */
+  async read(): Promise<TypedArrayFor<D>> {
+    const bytes = await this.owner.readTensorBytes(this);
+    const ctor = this.dtype === 'f32' ? Float32Array : this.dtype === 'i32' ? Int32Array : Uint32Array;
+    return new ctor(bytes) as TypedArrayFor<D>;
+  }
+
+  /** Free the GPU buffer (back to the pool). Safe to call twice. */
+  dispose(): void {
+    if (!this.gpuBuffer) return;
+    this.owner.releaseTensor(this);
+    this.gpuBuffer = null;
+  }
+
+  toString(): string {
+    return `Tensor#${this.id}[${this.shape.join(',')}] ${this.dtype}${this.disposed ? ' (disposed)' : ''}`;
+  }
+}
