@@ -15,19 +15,23 @@ function listTests(dir) {
   return out.sort();
 }
 
+/** TEST_BUILD_DIR lets parallel runs keep apart; TEST_FILES (comma-separated substrings) picks spec files. */
+export const testBuildDir = process.env.TEST_BUILD_DIR ?? 'build/test';
+
 export async function buildTests() {
-  const files = listTests('test');
+  const filter = (process.env.TEST_FILES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const files = listTests('test').filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
   const entry = files.map((f) => `import './${f.split(path.sep).join('/')}';`).join('\n');
-  fs.mkdirSync('build/test', { recursive: true });
+  fs.mkdirSync(testBuildDir, { recursive: true });
   const stdin = { contents: entry, resolveDir: process.cwd(), sourcefile: 'test-entry.ts', loader: 'ts' };
   await Promise.all([
-    esbuild.build({ ...common, stdin, platform: 'node', outfile: 'build/test/node.mjs' }),
-    esbuild.build({ ...common, stdin, platform: 'browser', outfile: 'build/test/browser.js' }),
+    esbuild.build({ ...common, stdin, platform: 'node', outfile: `${testBuildDir}/node.mjs` }),
+    esbuild.build({ ...common, stdin, platform: 'browser', outfile: `${testBuildDir}/browser.js` }),
   ]);
   return files;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const files = await buildTests();
-  console.log(`bundled ${files.length} spec files into build/test/`);
+  console.log(`bundled ${files.length} spec files into ${testBuildDir}/`);
 }

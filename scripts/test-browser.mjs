@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import { startStaticServer } from './static-server.mjs';
 import { launchChromium } from './chromium.mjs';
 
+const dir = process.env.TEST_BUILD_DIR ?? 'build/test';
+
 const page = `<!doctype html><meta charset="utf-8"><title>wgsl-tensor tests</title>
 <script src="/node_modules/mocha/mocha.js"></script>
 <script type="module">
@@ -14,7 +16,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>wgsl-tensor tests</tit
   const result = { passed: 0, failed: 0, skipped: 0, done: false };
   window.__result = result;
   try {
-    await import('/build/test/browser.js');
+    await import('/${dir}/browser.js');
   } catch (err) {
     console.log('LOAD ERROR ' + (err && err.stack || err));
     result.failed = 1; result.done = true;
@@ -29,8 +31,8 @@ const page = `<!doctype html><meta charset="utf-8"><title>wgsl-tensor tests</tit
   runner.on('end', () => { result.adapter = globalThis.__wgslTensorAdapter; result.done = true; });
 </script>`;
 
-fs.mkdirSync('build/test', { recursive: true });
-fs.writeFileSync('build/test/index.html', page);
+fs.mkdirSync(dir, { recursive: true });
+fs.writeFileSync(`${dir}/index.html`, page);
 const server = await startStaticServer({ '/': '.' });
 const { browser, cleanup } = await launchChromium();
 let result = { passed: 0, failed: 1, skipped: 0 };
@@ -39,7 +41,7 @@ try {
   tab.on('console', (msg) => console.log(msg.text()));
   tab.on('pageerror', (err) => console.log(`page error: ${err.message}`));
   const grep = process.env.TEST_GREP ? `?grep=${encodeURIComponent(process.env.TEST_GREP)}` : '';
-  await tab.goto(`${server.url}build/test/index.html${grep}`);
+  await tab.goto(`${server.url}${dir}/index.html${grep}`);
   await tab.waitForFunction('window.__result && window.__result.done', { timeout: 0, polling: 500 });
   result = await tab.evaluate('window.__result');
   console.log(`browser: adapter ${result.adapter ?? 'no engine was created'}`);

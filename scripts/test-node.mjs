@@ -4,9 +4,10 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const grep = process.env.TEST_GREP;
+const bundle = `${process.env.TEST_BUILD_DIR ?? 'build/test'}/node.mjs`;
 const mocha = new Mocha({ ui: 'bdd', timeout: 300_000, reporter: 'spec', ...(grep ? { grep } : {}) });
-mocha.suite.emit('pre-require', globalThis, 'build/test/node.mjs', mocha);
-await import(pathToFileURL(path.resolve('build/test/node.mjs')).href);
+mocha.suite.emit('pre-require', globalThis, bundle, mocha);
+await import(pathToFileURL(path.resolve(bundle)).href);
 
 let passed = 0;
 let failed = 0;

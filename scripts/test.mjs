@@ -2,6 +2,9 @@
 // headless Chromium, and end with one line "N passed, N failed" summing both.
 //   npm test -- --grep <pattern>    only matching tests
 //   npm test -- --node | --browser  one runtime only
+//   TEST_FILES=matmul,softmax npm test  only spec files whose path contains one of these
+//   TEST_BUILD_DIR=build/test-x        keep parallel runs apart
+//   npm test -- --no-typecheck          skip tsc (quick iterations)
 import { spawn, spawnSync } from 'node:child_process';
 import { buildTests } from './build-tests.mjs';
 
@@ -10,8 +13,9 @@ const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
 const only = args.includes('--node') ? 'node' : args.includes('--browser') ? 'browser' : null;
 
-console.log('typecheck: tsc --noEmit');
-const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
+const typecheck = !args.includes('--no-typecheck');
+if (typecheck) console.log('typecheck: tsc --noEmit');
+const tsc = !typecheck ? { status: 0 } : spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit' });
 if (tsc.status !== 0) {
   console.log('typecheck failed');
   console.log('0 passed, 1 failed');

@@ -106,10 +106,30 @@ export class Engine implements TensorOwner {
     return t;
   }
 
+  /**
+   * A view of `count` elements of `base` starting at element `elementOffset`,
+   * reshaped to `shape`. It shares the buffer (writes through it are seen by
+   * `base`) and becomes unusable when `base` is disposed. The offset must be a
+   * multiple of 64 elements (WebGPU binds storage at 256-byte offsets).
+   */
+  view<D extends DType>(base: Tensor<D>, elementOffset: number, shape: readonly number[]): Tensor<D> {
+    checkTensor('view', 'base', base, this);
+    const size = checkShape('view', 'shape', shape as number[]);
+    const align = this.device.limits.minStorageBufferOffsetAlignment / 4;
+    if (!Number.isInteger(elementOffset) || elementOffset < 0 || elementOffset % align !== 0) {
+      throw new ValueError(`view: elementOffset must be a non-negative multiple of ${align}, got ${elementOffset}`);
+    }
+    if (elementOffset + size > base.size) {
+      throw new ShapeError(`view: elements ${elementOffset}..${elementOffset + size} exceed base ${describeShape(base.shape)} (${base.size} elements)`);
+    }
+    const root = base.base ?? base;
+    return new Tensor<D>(this, base.buffer, [...shape], base.dtype, base.byteOffset + elementOffset * 4, root);
+  }
+
   /** A tensor of zeros (cleared on the GPU, in order with recorded work). */
   zeros<D extends DType = 'f32'>(shape: readonly number[], dtype: D = 'f32' as D): Tensor<D> {
     const t = this.empty(shape, dtype);
-    this.scheduler.clear(t.buffer, t.byteLength);
+    this.scheduler.clear(t.buffer, t.byteOffset, t.byteLength);
     return t;
   }
 
@@ -122,7 +142,7 @@ export class Engine implements TensorOwner {
     const ctor = tensor.dtype === 'f32' ? Float32Array : tensor.dtype === 'i32' ? Int32Array : Uint32Array;
     const typed = data instanceof ctor ? data : ctor.from(data as ArrayLike<number>);
     if (this.scheduler.pendingDispatches > 0) this.scheduler.flush();
-    this.device.queue.writeBuffer(tensor.buffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
+    this.device.queue.writeBuffer(tensor.buffer, tensor.byteOffset, typed.buffer, typed.byteOffset, typed.byteLength);
   }
 
   /** @internal TensorOwner: used by Tensor.read(). */
@@ -130,7 +150,7 @@ export class Engine implements TensorOwner {
     try {
       checkTensor('read', 'tensor', tensor, this);
       this.scheduler.assertAlive();
-      return this.scheduler.read(tensor.buffer, tensor.byteLength);
+      return this.scheduler.read(tensor.buffer, tensor.byteLength, tensor.byteOffset);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -138,6 +158,7 @@ export class Engine implements TensorOwner {
 
   /** @internal TensorOwner: used by Tensor.dispose(). */
   releaseTensor(tensor: Tensor): void {
+    if (tensor.isView) return;
     if (!this.liveTensors.delete(tensor)) return;
     if (!this.destroyed) this.pool.release(tensor.buffer);
   }
@@ -190,4 +211,11 @@ export class Engine implements TensorOwner {
   sigmoidBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'sigmoid', dy, y); }
   /** dx = dy * (1 - y^2); y is the forward output. */
   tanhBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'tanh', dy, y); }
+
+  // ---- matmul (src/ops/matmul.ts) ---------------------------------------------
+
+  // ---- softmax, losses, maxout, dropout, reductions (src/ops/*.ts) -------------
+
+  // ---- optimizer updates (src/ops/optimizers.ts) --------------------------------
+
 }

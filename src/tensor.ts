@@ -23,11 +23,17 @@ export class Tensor<D extends DType = DType> {
   readonly size: number;
   private gpuBuffer: GPUBuffer | null;
 
+  /**
+   * @param byteOffset where the data starts in `buffer` (non-zero for views)
+   * @param base for a view: the tensor that owns the buffer (a view never frees it)
+   */
   constructor(
     readonly owner: TensorOwner,
     buffer: GPUBuffer,
     readonly shape: readonly number[],
     readonly dtype: D,
+    readonly byteOffset = 0,
+    readonly base: Tensor | null = null,
   ) {
     this.gpuBuffer = buffer;
     this.size = shape.reduce((a, b) => a * b, 1);
@@ -38,14 +44,25 @@ export class Tensor<D extends DType = DType> {
     return this.size * 4;
   }
 
+  /** True after dispose(), or when the tensor this is a view of was disposed. */
   get disposed(): boolean {
-    return this.gpuBuffer === null;
+    return this.gpuBuffer === null || (this.base !== null && this.base.disposed);
+  }
+
+  /** Is this a view into another tensor's buffer (e.g. one layer's weights in a flat parameter buffer)? */
+  get isView(): boolean {
+    return this.base !== null;
   }
 
   /** The GPU buffer (may be larger than byteLength: pooled size classes). */
   get buffer(): GPUBuffer {
-    if (!this.gpuBuffer) throw new DisposedError(`tensor #${this.id} [${this.shape.join(',')}] ${this.dtype} was used after dispose()`);
+    if (!this.gpuBuffer || this.disposed) throw new DisposedError(`tensor #${this.id} [${this.shape.join(',')}] ${this.dtype} was used after dispose()`);
     return this.gpuBuffer;
+  }
+
+  /** What a kernel binds: the exact byte range of this tensor's data. */
+  get binding(): { buffer: GPUBuffer; offset: number; size: number } {
+    return { buffer: this.buffer, offset: this.byteOffset, size: this.byteLength };
   }
 
   /** Copy the data back to the CPU. Submits pending GPU work first. */
@@ -58,7 +75,7 @@ export class Tensor<D extends DType = DType> {
   /** Free the GPU buffer (back to the pool). Safe to call twice. */
   dispose(): void {
     if (!this.gpuBuffer) return;
-    this.owner.releaseTensor(this);
+    if (!this.base) this.owner.releaseTensor(this);
     this.gpuBuffer = null;
   }
 

@@ -155,10 +155,10 @@ export class Scheduler {
   }
 
   /** Record a fill with zeros, in order with the dispatches. */
-  clear(buffer: GPUBuffer, byteLength: number): void {
+  clear(buffer: GPUBuffer, byteOffset: number, byteLength: number): void {
     this.assertAlive();
     this.endPass();
-    this.getEncoder().clearBuffer(buffer, 0, Math.ceil(byteLength / 4) * 4);
+    this.getEncoder().clearBuffer(buffer, byteOffset, Math.ceil(byteLength / 4) * 4);
   }
 
   /** After engine.destroy(): every call throws. */

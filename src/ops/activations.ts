@@ -17,7 +17,7 @@ export function activationForward(engine: Engine, name: ActivationName, x: Tenso
   const y = engine.empty(x.shape, 'f32');
   engine.scheduler.dispatch({
     kernel: engine.registry.pipeline(KERNEL, 'forward', { ACTIVATION: ACTIVATION_CODES[name] }),
-    buffers: { x: x.buffer, y: y.buffer },
+    buffers: { x: x.binding, y: y.binding },
     uniform: new UniformWriter().u32(x.size).bytes(),
     workgroups: grid1D(x.size, 64),
   });
@@ -32,7 +32,7 @@ export function activationBackward(engine: Engine, name: ActivationName, dy: Ten
   const dx = engine.empty(dy.shape, 'f32');
   engine.scheduler.dispatch({
     kernel: engine.registry.pipeline(KERNEL, 'backward', { ACTIVATION: ACTIVATION_CODES[name] }),
-    buffers: { dy: dy.buffer, fwd_out: y.buffer, dx: dx.buffer },
+    buffers: { dy: dy.binding, fwd_out: y.binding, dx: dx.binding },
     uniform: new UniformWriter().u32(dy.size).bytes(),
     workgroups: grid1D(dy.size, 64),
   });
