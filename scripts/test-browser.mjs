@@ -7,7 +7,7 @@ import { launchChromium } from './chromium.mjs';
 
 const dir = process.env.TEST_BUILD_DIR ?? 'build/test';
 
-const page = `<!doctype html><meta charset="utf-8"><title>wgsl-tensor tests</title>
+const page = `<!doctype html><meta charset="utf-8"><title>wgsl-tensor tests</title><link rel="icon" href="data:,">
 <script src="/node_modules/mocha/mocha.js"></script>
 <script type="module">
   const grep = new URLSearchParams(location.search).get('grep');

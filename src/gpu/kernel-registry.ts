@@ -87,10 +87,15 @@ export class KernelRegistry {
     } catch (err) {
       throw new ShaderError(`${kernel.file}: WGSL syntax error: ${(err as Error).message}`);
     }
+    // The error scope keeps a bad shader's validation error from surfacing as an
+    // anonymous uncaptured error; getCompilationInfo gives it a file and line.
+    this.device.pushErrorScope('validation');
     const module = this.device.createShaderModule({ code: kernel.source, label: kernel.file });
-    const compilation = module.getCompilationInfo().then((info) => {
+    const scope = this.device.popErrorScope();
+    const compilation = Promise.all([module.getCompilationInfo(), scope]).then(([info, scopeError]) => {
       const text = formatCompilationErrors(kernel.file, info);
-      return text ? new ShaderError(`WGSL compile error in ${text}`) : null;
+      if (text) return new ShaderError(`WGSL compile error in ${text}`);
+      return scopeError ? new ShaderError(`WGSL error in ${kernel.file}: ${scopeError.message}`) : null;
     });
     entry = { module, reflect, compilation };
     this.modules.set(kernel.file, entry);
@@ -115,13 +120,17 @@ export class KernelRegistry {
   private build(kernel: KernelSource, entryPoint: string, constants: Record<string, number>, key: string,
     module: GPUShaderModule, bindings: KernelBinding[], pipeline: GPUComputePipeline | null,
     layout: GPUBindGroupLayout, pipelineLayout: GPUPipelineLayout): CompiledKernel {
-    const compiled: CompiledKernel = {
-      key, file: kernel.file, entryPoint, layout, bindings,
-      pipeline: pipeline ?? this.device.createComputePipeline({
+    if (!pipeline) {
+      this.device.pushErrorScope('validation');
+      pipeline = this.device.createComputePipeline({
         layout: pipelineLayout, label: `${kernel.file}:${entryPoint}`,
         compute: { module, entryPoint, constants },
-      }),
-    };
+      });
+      this.device.popErrorScope().then((err) => {
+        if (err && !this.deferredError) this.deferredError = new ShaderError(`${kernel.file}: pipeline "${entryPoint}" is invalid: ${err.message}`);
+      }, () => { /* device lost: reported elsewhere */ });
+    }
+    const compiled: CompiledKernel = { key, file: kernel.file, entryPoint, layout, bindings, pipeline };
     this.pipelines.set(key, compiled);
     return compiled;
   }
