@@ -10,3 +10,4 @@ export type { KernelSource, CompiledKernel } from './gpu/kernel-registry.js';
 export {
   WgslTensorError, ShapeError, ValueError, DTypeError, DisposedError, DeviceLostError, ShaderError,
 } from './errors.js';
+

@@ -1,0 +1,48 @@
+/**
+ * IDX, the file format of MNIST (LeCun): a big-endian header — two zero
+ * bytes, a type code (0x08 = unsigned byte), the number of dimensions — then
+ * one u32 per dimension, then the data. Images are [count, 28, 28] u8,
+ * labels [count] u8.
+ */
+import { ValueError } from '../errors.js';
+
+export interface IdxArray {
+  dims: number[];
+  data: Uint8Array;
+}
+
+/** Parse an IDX file of unsigned bytes; `what` names it in errors. */
+export function parseIdx(bytes: Uint8Array, what = 'IDX file', expectedRank?: number): IdxArray {
+  if (bytes.byteLength < 4) throw new ValueError(`${what}: ${bytes.byteLength} bytes is too short for an IDX header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0, false);
+  const typeCode = (magic >> 8) & 0xff;
+  const rank = magic & 0xff;
+  if ((magic >>> 16) !== 0 || typeCode !== 0x08) {
+    throw new ValueError(`${what}: bad magic number 0x${magic.toString(16).padStart(8, '0')}; expected 0x0000080N (IDX, unsigned bytes)`);
+  }
+  if (expectedRank !== undefined && rank !== expectedRank) {
+    throw new ValueError(`${what}: has ${rank} dimensions, expected ${expectedRank} (magic 0x${(0x800 + expectedRank).toString(16).padStart(8, '0')})`);
+  }
+  const headerBytes = 4 + 4 * rank;
+  if (bytes.byteLength < headerBytes) throw new ValueError(`${what}: truncated header (${bytes.byteLength} bytes, need ${headerBytes})`);
+  const dims: number[] = [];
+  for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  const count = dims.reduce((a, b) => a * b, 1);
+  const have = bytes.byteLength - headerBytes;
+  if (have < count) {
+    throw new ValueError(`${what}: truncated: dims [${dims.join(',')}] need ${count} data bytes, file has ${have}`);
+  }
+  if (have > count) throw new ValueError(`${what}: ${have - count} unexpected bytes after the data (dims [${dims.join(',')}])`);
+  return { dims, data: bytes.subarray(headerBytes) };
+}
+
+/** Build an IDX file (for tests and small subsets). */
+export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x0800 + dims.length, false);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  out.set(data, 4 + 4 * dims.length);
+  return out;
+}

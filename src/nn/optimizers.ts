@@ -1,0 +1,128 @@
+/**
+ * Optimizers for Sequential: each holds its state as flat GPU tensors the size
+ * of the model's flat parameter buffer, and applies its rule with ONE dispatch
+ * per step (the kernels are in shaders/optimizers.wgsl). Defaults and formulas:
+ * shared/REFERENCES.md (Keras defaults: eps 1e-7).
+ */
+import type { Engine } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { ValueError } from '../errors.js';
+
+export interface Optimizer {
+  readonly name: string;
+  readonly config: Readonly<Record<string, number | boolean>>;
+  /** Allocate state for `size` parameters (zeros). */
+  init(engine: Engine, size: number): void;
+  /** One update of params from grads; `step` is 1-based. */
+  apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void;
+  /** The state tensors, for checkpoints. */
+  state(): Tensor[];
+  dispose(): void;
+}
+
+function positive(fn: string, arg: string, v: number): number {
+  if (!Number.isFinite(v) || v <= 0) throw new ValueError(`${fn}: ${arg} must be a finite number > 0, got ${v}`);
+  return v;
+}
+function unitInterval(fn: string, arg: string, v: number): number {
+  if (!Number.isFinite(v) || v < 0 || v >= 1) throw new ValueError(`${fn}: ${arg} must be in [0, 1), got ${v}`);
+  return v;
+}
+
+abstract class StatefulOptimizer implements Optimizer {
+  protected tensors: Tensor[] = [];
+  abstract readonly name: string;
+  abstract readonly config: Readonly<Record<string, number | boolean>>;
+  protected abstract readonly slots: number;
+
+  init(engine: Engine, size: number): void {
+    this.dispose();
+    for (let i = 0; i < this.slots; i++) this.tensors.push(engine.zeros([size]));
+  }
+
+  abstract apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void;
+
+  state(): Tensor[] {
+    return this.tensors;
+  }
+
+  dispose(): void {
+    for (const t of this.tensors) t.dispose();
+    this.tensors = [];
+  }
+}
+
+class Sgd extends StatefulOptimizer {
+  readonly name = 'sgd';
+  protected readonly slots: number;
+  constructor(readonly config: { lr: number; momentum: number; nesterov: boolean }) {
+    super();
+    this.slots = config.momentum > 0 ? 1 : 0;
+  }
+  apply(engine: Engine, params: Tensor, grads: Tensor): void {
+    const { lr, momentum, nesterov } = this.config;
+    if (momentum > 0) engine.momentum(params, grads, this.tensors[0]!, { lr, momentum, nesterov });
+    else engine.sgd(params, grads, { lr });
+  }
+}
+
+class Adagrad extends StatefulOptimizer {
+  readonly name = 'adagrad';
+  protected readonly slots = 1;
+  constructor(readonly config: { lr: number; eps: number }) { super(); }
+  apply(engine: Engine, params: Tensor, grads: Tensor): void {
+    engine.adagrad(params, grads, this.tensors[0]!, this.config);
+  }
+}
+
+class RmsProp extends StatefulOptimizer {
+  readonly name = 'rmsprop';
+  protected readonly slots = 1;
+  constructor(readonly config: { lr: number; rho: number; eps: number; epsInsideSqrt: boolean }) { super(); }
+  apply(engine: Engine, params: Tensor, grads: Tensor): void {
+    engine.rmsprop(params, grads, this.tensors[0]!, this.config);
+  }
+}
+
+class Adam extends StatefulOptimizer {
+  readonly name = 'adam';
+  protected readonly slots = 2;
+  constructor(readonly config: { lr: number; beta1: number; beta2: number; eps: number }) { super(); }
+  apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void {
+    engine.adam(params, grads, this.tensors[0]!, this.tensors[1]!, { ...this.config, step });
+  }
+}
+
+/** SGD, with optional (Nesterov) momentum. Keras default lr 0.01. */
+export function sgd(options: { lr?: number; momentum?: number; nesterov?: boolean } = {}): Optimizer {
+  return new Sgd({
+    lr: positive('sgd', 'lr', options.lr ?? 0.01),
+    momentum: unitInterval('sgd', 'momentum', options.momentum ?? 0),
+    nesterov: options.nesterov ?? false,
+  });
+}
+
+/** Adagrad (Duchi et al. 2011): a += g²; w −= lr g / (√a + eps). */
+export function adagrad(options: { lr?: number; eps?: number } = {}): Optimizer {
+  return new Adagrad({ lr: positive('adagrad', 'lr', options.lr ?? 0.01), eps: positive('adagrad', 'eps', options.eps ?? 1e-7) });
+}
+
+/** RMSprop (Hinton): v = ρv + (1−ρ)g²; w −= lr g / (√v + eps). Keras default lr 0.001, ρ 0.9. */
+export function rmsprop(options: { lr?: number; rho?: number; eps?: number; epsInsideSqrt?: boolean } = {}): Optimizer {
+  return new RmsProp({
+    lr: positive('rmsprop', 'lr', options.lr ?? 0.001),
+    rho: unitInterval('rmsprop', 'rho', options.rho ?? 0.9),
+    eps: positive('rmsprop', 'eps', options.eps ?? 1e-7),
+    epsInsideSqrt: options.epsInsideSqrt ?? false,
+  });
+}
+
+/** Adam (Kingma & Ba 2015) with bias correction. */
+export function adam(options: { lr?: number; beta1?: number; beta2?: number; eps?: number } = {}): Optimizer {
+  return new Adam({
+    lr: positive('adam', 'lr', options.lr ?? 0.001),
+    beta1: unitInterval('adam', 'beta1', options.beta1 ?? 0.9),
+    beta2: unitInterval('adam', 'beta2', options.beta2 ?? 0.999),
+    eps: positive('adam', 'eps', options.eps ?? 1e-7),
+  });
+}

@@ -1,0 +1,468 @@
+/**
+ * Sequential: a stack of layers trained with mini-batches, entirely on the GPU.
+ *
+ * Memory layout: ALL parameters live in one flat f32 tensor and all gradients
+ * in another of the same layout (each weight/bias is a view at a 64-element
+ * aligned offset), so the optimizer updates the whole model in ONE dispatch.
+ *
+ * One training step (recordTrainingStep) records, into one command encoder:
+ *   gather batch -> forward stages -> loss (+ metrics on the GPU)
+ *   -> backward stages (dW, db into the flat gradient buffer) -> optimizer
+ *   -> constraints
+ * and submits once. No readback: metrics accumulate on the GPU (see fit.ts).
+ */
+import type { Engine } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { ResidentDataset } from '../data/resident-dataset.js';
+import { gatherBatch } from '../ops/gather.js';
+import type { DenseSpec, LayerSpec } from './layers.js';
+import { initWeights, SeededRandom } from './init.js';
+import { ActivationStage, DenseStage, DropoutStage, MaxoutStage, type Stage, type StepContext } from './stages.js';
+import { checkLossName, recordLoss, type LossName } from './losses.js';
+import { rmsprop, type Optimizer } from './optimizers.js';
+import { fit, type FitOptions, type History } from './fit.js';
+
+export interface SequentialOptions {
+  loss?: LossName;
+  optimizer?: Optimizer;
+  /** Seeds initialisation, shuffling and dropout masks (default 1). */
+  seed?: number;
+}
+
+/** One named parameter tensor in the flat buffer. */
+export interface ParameterEntry {
+  name: string;
+  shape: number[];
+  /** Element offset in the flat (padded) buffer. */
+  offset: number;
+  size: number;
+}
+
+/** Data given to fit/evaluate/predict: a resident dataset or CPU arrays. */
+export type Inputs = ResidentDataset | Float32Array | Uint8Array;
+
+export interface WeightsManifest {
+  format: 'wgsl-tensor-weights';
+  version: 1;
+  /** Little-endian f32, tensors packed back to back in this order. */
+  tensors: { name: string; shape: number[]; dtype: 'f32'; byteOffset: number; byteLength: number }[];
+  layers: LayerSpec[];
+}
+
+export interface SavedWeights {
+  manifest: WeightsManifest;
+  data: ArrayBuffer;
+}
+
+const ALIGN = 64; // elements: WebGPU binds storage at 256-byte offsets
+
+export class Sequential {
+  readonly layers: readonly LayerSpec[];
+  readonly inputUnits: number;
+  readonly classes: number;
+  readonly loss: LossName;
+  readonly optimizer: Optimizer;
+  readonly seed: number;
+  readonly parameters: readonly ParameterEntry[];
+  readonly parameterCount: number;
+  /** Steps trained so far (the optimizer's step counter, 1-based in updates). */
+  stepCount = 0;
+
+  /** @internal */ readonly stages: Stage[] = [];
+  /** @internal */ readonly flatParams: Tensor<'f32'>;
+  /** @internal */ readonly flatGrads: Tensor<'f32'>;
+  private readonly metrics: Tensor<'f32'>;
+  /** @internal */ readonly lossSum: Tensor;
+  /** @internal */ readonly correct: Tensor;
+  private snapshot: Tensor | null = null;
+  private disposed = false;
+
+  constructor(readonly engine: Engine, layers: LayerSpec[], options: SequentialOptions = {}) {
+    if (!Array.isArray(layers) || layers.length === 0) throw new ValueError('Sequential: layers must be a non-empty array');
+    this.loss = checkLossName(options.loss ?? 'softmaxCrossEntropy');
+    this.seed = options.seed ?? 1;
+    if (!Number.isInteger(this.seed)) throw new ValueError(`Sequential: seed must be an integer, got ${this.seed}`);
+    this.layers = layers.map((l) => ({ ...l }));
+    // The first dense layer fixes the input size; only size-preserving layers
+    // (dropout on the input, an activation) may come before it.
+    const firstDense = layers.findIndex((l) => l.kind === 'dense');
+    const leading = layers.slice(0, Math.max(firstDense, 0)).find((l) => l.kind === 'maxout');
+    if (firstDense < 0 || leading) {
+      throw new ShapeError('Sequential: needs a dense layer before any maxout (the first dense layer fixes the input size)');
+    }
+    this.inputUnits = (layers[firstDense] as DenseSpec).inUnits;
+
+    // ---- check sizes and lay out the flat parameter buffer ---------------------
+    const entries: ParameterEntry[] = [];
+    let offset = 0;
+    const add = (name: string, shape: number[]) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      entries.push({ name, shape, offset, size });
+      offset += Math.ceil(size / ALIGN) * ALIGN;
+      return entries[entries.length - 1]!;
+    };
+    let units = this.inputUnits;
+    const denseEntries: { w: ParameterEntry; b: ParameterEntry | null }[] = [];
+    layers.forEach((layer, i) => {
+      const where = `layer ${i} (${layer.kind})`;
+      switch (layer.kind) {
+        case 'dense':
+          if (layer.inUnits !== units) {
+            throw new ShapeError(`Sequential: ${where} expects ${layer.inUnits} inputs but the previous layer outputs ${units}`);
+          }
+          denseEntries.push({
+            w: add(`dense_${i}/kernel`, [layer.inUnits, layer.outUnits]),
+            b: layer.useBias ? add(`dense_${i}/bias`, [layer.outUnits]) : null,
+          });
+          units = layer.outUnits;
+          break;
+        case 'maxout':
+          if (layer.units * layer.pieces !== units) {
+            throw new ShapeError(`Sequential: ${where} needs ${layer.units}×${layer.pieces} = ${layer.units * layer.pieces} inputs but the previous layer outputs ${units}`);
+          }
+          units = layer.units;
+          break;
+        case 'relu': case 'sigmoid': case 'tanh': case 'dropout':
+          break;
+        default:
+          throw new ValueError(`Sequential: ${where} is not a known layer`);
+      }
+    });
+    this.classes = units;
+    if (this.classes < 2) throw new ShapeError(`Sequential: the last layer outputs ${units} unit; classification needs at least 2`);
+    this.parameters = entries;
+    this.parameterCount = offset;
+
+    // ---- GPU buffers: parameters (initialised on the CPU, seeded), gradients, metrics
+    const random = new SeededRandom(this.seed);
+    const initial = new Float32Array(offset);
+    let d = 0;
+    for (const layer of layers) {
+      if (layer.kind !== 'dense') continue;
+      const { w } = denseEntries[d++]!;
+      initial.set(initWeights(layer.init, layer.inUnits, layer.outUnits, random), w.offset);
+    }
+    this.flatParams = engine.tensor(initial, [offset]) as Tensor<'f32'>;
+    this.flatGrads = engine.zeros([offset]);
+    this.metrics = engine.zeros([2 * ALIGN]);
+    this.lossSum = engine.view(this.metrics, 0, [1]);
+    this.correct = engine.view(this.metrics, ALIGN, [1]);
+    this.optimizer = options.optimizer ?? rmsprop();
+    this.optimizer.init(engine, offset);
+
+    // ---- stages, fusing dense + activation --------------------------------------
+    d = 0;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      const next = layers[i + 1];
+      const name = `${layer.kind}_${i}`;
+      if (layer.kind === 'dense') {
+        const { w, b } = denseEntries[d++]!;
+        const fused = next && (next.kind === 'relu' || next.kind === 'sigmoid' || next.kind === 'tanh') ? next.kind : 'linear';
+        if (fused !== 'linear') i++;
+        this.stages.push(new DenseStage(name, layer.inUnits, layer.outUnits, {
+          weight: engine.view(this.flatParams, w.offset, w.shape),
+          bias: b ? engine.view(this.flatParams, b.offset, b.shape) : null,
+          weightGrad: engine.view(this.flatGrads, w.offset, w.shape),
+          biasGrad: b ? engine.view(this.flatGrads, b.offset, b.shape) : null,
+        }, fused, layer.l2, layer.maxNorm));
+        units = layer.outUnits;
+      } else if (layer.kind === 'maxout') {
+        this.stages.push(new MaxoutStage(name, layer.units, layer.pieces));
+      } else if (layer.kind === 'dropout') {
+        // Each dropout layer gets its own stream: hash of the model seed and the layer index.
+        const layerSeed = (Math.imul(this.seed ^ 0x5bd1e995, 0x9e3779b1) + Math.imul(i + 1, 0x85ebca6b)) >>> 0;
+        this.stages.push(new DropoutStage(name, this.stages.at(-1)?.outUnits ?? this.inputUnits, layer.rate, layerSeed));
+      } else {
+        this.stages.push(new ActivationStage(name, this.stages.at(-1)?.outUnits ?? this.inputUnits, layer.kind));
+      }
+    }
+  }
+
+  private assertUsable(fn: string): void {
+    if (this.disposed) throw new ValueError(`${fn}: this model was disposed`);
+    this.engine.scheduler.assertAlive();
+  }
+
+  /** Upload CPU arrays as a resident dataset (validated first), or pass one through. */
+  toDataset(fn: string, x: Inputs, y: ArrayLike<number> | undefined): { data: ResidentDataset; owned: boolean } {
+    if (x instanceof ResidentDataset) {
+      if (x.features !== this.inputUnits) throw new ShapeError(`${fn}: dataset has ${x.features} features, the model takes ${this.inputUnits}`);
+      if (x.classes > this.classes) throw new ShapeError(`${fn}: dataset has ${x.classes} classes, the model outputs ${this.classes}`);
+      return { data: x, owned: false };
+    }
+    if (y === undefined) throw new ValueError(`${fn}: y (labels) is required with array inputs`);
+    return {
+      data: ResidentDataset.upload(this.engine, x, y, this.inputUnits, { classes: this.classes, name: `${fn}` }),
+      owned: true,
+    };
+  }
+
+  // ---- one step -------------------------------------------------------------------
+
+  /** Forward through every stage; returns the logits. */
+  private recordForward(ctx: StepContext, x: Tensor): Tensor {
+    let h = x;
+    for (const stage of this.stages) h = stage.forward(ctx, h);
+    return h;
+  }
+
+  /** Gather a batch of `rows` samples from `order[start..]` (tensors go to scratch). */
+  private recordGather(ctx: StepContext, data: ResidentDataset, order: Tensor, start: number, rows: number) {
+    const x = this.engine.empty([rows, this.inputUnits], 'f32');
+    const y = this.engine.empty([rows], 'i32');
+    ctx.scratch.push(x, y);
+    gatherBatch(this.engine, data, order, start, rows, data.scale, x, y);
+    return { x, y };
+  }
+
+  /** Forward, loss, backward: gradients end in flatGrads, metrics accumulate. */
+  private recordGradients(ctx: StepContext, x: Tensor, y: Tensor): void {
+    const logits = this.recordForward(ctx, x);
+    let grad: Tensor | null = recordLoss(this.engine, this.loss, logits, y, this.classes,
+      { lossSum: this.lossSum, correct: this.correct }, ctx.scratch);
+    // Below the first stage with parameters no gradient is needed: stop there.
+    const first = this.stages.findIndex((st) => st instanceof DenseStage);
+    for (let i = this.stages.length - 1; i >= first && grad; i--) grad = this.stages[i]!.backward(ctx, grad, i > first);
+  }
+
+  /**
+   * @internal Record one complete training step on rows [start, start+rows) of `order`
+   * and submit it: exactly one submit, no readback.
+   */
+  recordTrainingStep(data: ResidentDataset, order: Tensor, start: number, rows: number): void {
+    this.stepCount++;
+    const ctx: StepContext = { engine: this.engine, training: true, step: this.stepCount, scratch: [] };
+    const { x, y } = this.recordGather(ctx, data, order, start, rows);
+    this.recordGradients(ctx, x, y);
+    this.optimizer.apply(this.engine, this.flatParams, this.flatGrads, this.stepCount);
+    for (const s of this.stages) if (s instanceof DenseStage) s.applyConstraints(this.engine);
+    for (const t of ctx.scratch) t.dispose();
+    this.engine.flush();
+  }
+
+  /** @internal Zero the GPU metric accumulators (recorded in order). */
+  resetMetrics(): void {
+    this.engine.scheduler.clear(this.metrics.buffer, this.metrics.byteOffset, this.metrics.byteLength);
+  }
+
+  /** @internal Read the accumulators: [lossSum, correct]. */
+  async readMetrics(): Promise<{ lossSum: number; correct: number }> {
+    const m = await this.metrics.read();
+    return { lossSum: m[0]!, correct: m[ALIGN]! };
+  }
+
+  // ---- public API -------------------------------------------------------------------
+
+  /** Train with mini-batches. See FitOptions; returns the per-epoch history. */
+  fit(x: Inputs, y?: ArrayLike<number> | FitOptions, options?: FitOptions): Promise<History> {
+    this.assertUsable('fit');
+    if (x instanceof ResidentDataset && (y === undefined || !('length' in (y as object)))) {
+      return fit(this, x, undefined, (y as FitOptions | undefined) ?? {});
+    }
+    return fit(this, x, y as ArrayLike<number>, options ?? {});
+  }
+
+  /** Mean loss and accuracy over a dataset, dropout off. */
+  async evaluate(x: Inputs, y?: ArrayLike<number>, options: { batchSize?: number } = {}): Promise<{ loss: number; accuracy: number }> {
+    this.assertUsable('evaluate');
+    const batchSize = options.batchSize ?? 1024;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
+    const { data, owned } = this.toDataset('evaluate', x, y);
+    const engine = this.engine;
+    const order = engine.tensor(identityOrder(data.count), [data.count], 'u32');
+    const metrics = engine.zeros([2 * ALIGN]);
+    const lossSum = engine.view(metrics, 0, [1]);
+    const correct = engine.view(metrics, ALIGN, [1]);
+    try {
+      for (let start = 0; start < data.count; start += batchSize) {
+        const rows = Math.min(batchSize, data.count - start);
+        const ctx: StepContext = { engine, training: false, step: 0, scratch: [] };
+        const { x: bx, y: by } = this.recordGather(ctx, data, order, start, rows);
+        const logits = this.recordForward(ctx, bx);
+        recordLoss(engine, this.loss, logits, by, this.classes, { lossSum, correct }, ctx.scratch);
+        for (const t of ctx.scratch) t.dispose();
+        engine.flush();
+      }
+      const m = await metrics.read();
+      return { loss: m[0]! / data.count, accuracy: m[ALIGN]! / data.count };
+    } finally {
+      metrics.dispose();
+      order.dispose();
+      if (owned) data.dispose();
+    }
+  }
+
+  /** Class probabilities [n × classes] (softmax of the logits), dropout off. */
+  async predict(x: Float32Array | Uint8Array | ResidentDataset, options: { batchSize?: number } = {}): Promise<Float32Array> {
+    this.assertUsable('predict');
+    const batchSize = options.batchSize ?? 1024;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`predict: batchSize must be a positive integer, got ${batchSize}`);
+    let dataset: ResidentDataset;
+    let owned = false;
+    if (x instanceof ResidentDataset) {
+      dataset = this.toDataset('predict', x, undefined).data;
+    } else {
+      if (x.length % this.inputUnits !== 0 || x.length === 0) {
+        throw new ShapeError(`predict: x has ${x.length} values, not a multiple of the model's ${this.inputUnits} inputs`);
+      }
+      const n = x.length / this.inputUnits;
+      dataset = ResidentDataset.upload(this.engine, x, new Int32Array(n), this.inputUnits, { classes: this.classes, name: 'predict' });
+      owned = true;
+    }
+    const engine = this.engine;
+    const order = engine.tensor(identityOrder(dataset.count), [dataset.count], 'u32');
+    const out = new Float32Array(dataset.count * this.classes);
+    try {
+      const reads: Promise<void>[] = [];
+      for (let start = 0; start < dataset.count; start += batchSize) {
+        const rows = Math.min(batchSize, dataset.count - start);
+        const ctx: StepContext = { engine, training: false, step: 0, scratch: [] };
+        const { x: bx } = this.recordGather(ctx, dataset, order, start, rows);
+        const probs = engine.softmax(this.recordForward(ctx, bx));
+        const at = start * this.classes;
+        reads.push(probs.read().then((p: Float32Array) => { out.set(p, at); probs.dispose(); }));
+        for (const t of ctx.scratch) t.dispose();
+      }
+      await Promise.all(reads);
+      return out;
+    } finally {
+      order.dispose();
+      if (owned) dataset.dispose();
+    }
+  }
+
+  /**
+   * Loss and flat gradients (packed in `parameters` order) for one batch, without
+   * updating anything. `training: true` applies dropout with the mask of `step`.
+   */
+  async computeGradients(x: Float32Array, y: ArrayLike<number>, options: { training?: boolean; step?: number } = {}): Promise<{ loss: number; gradients: Float32Array }> {
+    this.assertUsable('computeGradients');
+    const { data, owned } = this.toDataset('computeGradients', x, y);
+    const engine = this.engine;
+    const order = engine.tensor(identityOrder(data.count), [data.count], 'u32');
+    try {
+      this.resetMetrics();
+      const ctx: StepContext = { engine, training: options.training ?? false, step: options.step ?? 1, scratch: [] };
+      const batch = this.recordGather(ctx, data, order, 0, data.count);
+      this.recordGradients(ctx, batch.x, batch.y);
+      for (const t of ctx.scratch) t.dispose();
+      const [m, g] = await Promise.all([this.readMetrics(), this.flatGrads.read()]);
+      this.resetMetrics();
+      return { loss: m.lossSum / data.count, gradients: this.pack(g) };
+    } finally {
+      order.dispose();
+      if (owned) data.dispose();
+    }
+  }
+
+  private pack(flat: Float32Array): Float32Array {
+    const total = this.parameters.reduce((s, p) => s + p.size, 0);
+    const out = new Float32Array(total);
+    let at = 0;
+    for (const p of this.parameters) {
+      out.set(flat.subarray(p.offset, p.offset + p.size), at);
+      at += p.size;
+    }
+    return out;
+  }
+
+  /** All parameters, packed back to back in `parameters` order. */
+  async getWeights(): Promise<Float32Array> {
+    this.assertUsable('getWeights');
+    return this.pack(await this.flatParams.read());
+  }
+
+  /** Replace all parameters from a packed array (as getWeights returns). */
+  setWeights(packed: Float32Array): void {
+    this.assertUsable('setWeights');
+    const total = this.parameters.reduce((s, p) => s + p.size, 0);
+    if (!(packed instanceof Float32Array) || packed.length !== total) {
+      throw new ShapeError(`setWeights: expected a Float32Array of ${total} values, got ${packed?.length}`);
+    }
+    const flat = new Float32Array(this.parameterCount);
+    let at = 0;
+    for (const p of this.parameters) {
+      flat.set(packed.subarray(at, at + p.size), p.offset);
+      at += p.size;
+    }
+    this.engine.write(this.flatParams, flat);
+  }
+
+  /** Weights as a JSON-able manifest plus little-endian f32 data (see WeightsManifest). */
+  async saveWeights(): Promise<SavedWeights> {
+    const packed = await this.getWeights();
+    let byteOffset = 0;
+    const tensors = this.parameters.map((p) => {
+      const entry = { name: p.name, shape: [...p.shape], dtype: 'f32' as const, byteOffset, byteLength: p.size * 4 };
+      byteOffset += p.size * 4;
+      return entry;
+    });
+    const data = new ArrayBuffer(packed.byteLength);
+    const view = new DataView(data);
+    for (let i = 0; i < packed.length; i++) view.setFloat32(i * 4, packed[i]!, true);
+    return { manifest: { format: 'wgsl-tensor-weights', version: 1, tensors, layers: this.layers.map((l) => ({ ...l })) }, data };
+  }
+
+  /** Load weights saved by saveWeights(); the manifest must describe this model's tensors. */
+  loadWeights(saved: SavedWeights): void {
+    this.assertUsable('loadWeights');
+    const m = saved?.manifest;
+    if (!m || m.format !== 'wgsl-tensor-weights' || m.version !== 1) {
+      throw new ValueError(`loadWeights: manifest.format must be 'wgsl-tensor-weights' version 1, got ${JSON.stringify(m && { format: m.format, version: m.version })}`);
+    }
+    if (!(saved.data instanceof ArrayBuffer)) throw new ValueError('loadWeights: data must be an ArrayBuffer');
+    if (!Array.isArray(m.tensors) || m.tensors.length !== this.parameters.length) {
+      throw new ShapeError(`loadWeights: manifest has ${m.tensors?.length} tensors, the model has ${this.parameters.length}`);
+    }
+    const packed = new Float32Array(this.parameters.reduce((s, p) => s + p.size, 0));
+    const view = new DataView(saved.data);
+    let at = 0;
+    this.parameters.forEach((p, i) => {
+      const t = m.tensors[i]!;
+      if (t.name !== p.name || JSON.stringify(t.shape) !== JSON.stringify(p.shape) || t.dtype !== 'f32') {
+        throw new ShapeError(`loadWeights: tensor ${i} is ${t.name} ${JSON.stringify(t.shape)} ${t.dtype}; the model expects ${p.name} ${JSON.stringify(p.shape)} f32`);
+      }
+      if (t.byteLength !== p.size * 4 || t.byteOffset < 0 || t.byteOffset + t.byteLength > saved.data.byteLength || t.byteOffset % 4 !== 0) {
+        throw new ValueError(`loadWeights: tensor ${t.name} needs bytes ${t.byteOffset}..${t.byteOffset + t.byteLength} but data has ${saved.data.byteLength} (truncated or corrupt)`);
+      }
+      for (let k = 0; k < p.size; k++) packed[at + k] = view.getFloat32(t.byteOffset + 4 * k, true);
+      at += p.size;
+    });
+    for (let i = 0; i < packed.length; i++) {
+      if (!Number.isFinite(packed[i]!)) throw new ValueError(`loadWeights: value ${packed[i]} at packed index ${i} is not finite (corrupt file?)`);
+    }
+    this.setWeights(packed);
+  }
+
+  /** @internal Keep a GPU copy of the parameters (early stopping's best weights). */
+  snapshotWeights(): void {
+    this.snapshot ??= this.engine.empty([this.parameterCount], 'f32');
+    this.engine.scheduler.copy(this.flatParams.buffer, this.flatParams.byteOffset, this.snapshot.buffer, 0, this.flatParams.byteLength);
+  }
+
+  /** @internal Put the snapshot back. */
+  restoreSnapshot(): void {
+    if (!this.snapshot) return;
+    this.engine.scheduler.copy(this.snapshot.buffer, 0, this.flatParams.buffer, this.flatParams.byteOffset, this.flatParams.byteLength);
+    this.engine.flush();
+  }
+
+  /** Free every GPU buffer this model owns. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.optimizer.dispose();
+    this.snapshot?.dispose();
+    this.flatParams.dispose();
+    this.flatGrads.dispose();
+    this.metrics.dispose();
+  }
+}
+
+function identityOrder(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
