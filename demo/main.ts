@@ -1,0 +1,442 @@
+/**
+ * The demo page: trains MNIST live through the public API only.
+ * Data comes from the IDX files served by `npm run demo` at ./data/.
+ */
+import {
+  createEngine, Sequential, ResidentDataset, parseMnistPair, MNIST_FILES, subset,
+  dense, relu, sigmoid, maxout, dropout, sgd, adagrad, rmsprop, adam,
+  type Engine, type LabeledImages, type LayerSpec, type Optimizer,
+} from '../src/index.js';
+import { LineChart } from './chart.js';
+import { DrawPad } from './draw-pad.js';
+import { LESSONS, type Lesson } from './lessons.js';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+interface DemoState {
+  engine: Engine | null;
+  train: LabeledImages | null;
+  test: LabeledImages | null;
+  model: Sequential | null;
+  busy: boolean;
+  stopRequested: boolean;
+  lastRun: { lessonId?: string; epochs: number; finished: boolean; error?: string } | null;
+}
+
+const state: DemoState = { engine: null, train: null, test: null, model: null, busy: false, stopRequested: false, lastRun: null };
+const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'), 'loss (solid: train, dashed: validation)');
+const accChart = new LineChart($<HTMLCanvasElement>('acc-chart'), 'accuracy', { yMax: 1 });
+const lessonLoss = new LineChart($<HTMLCanvasElement>('lesson-loss'), 'loss (solid: train, dashed: validation)');
+const lessonAcc = new LineChart($<HTMLCanvasElement>('lesson-acc'), 'accuracy', { yMax: 1 });
+
+function setProgress(id: string, fraction: number): void {
+  $(id).style.width = `${Math.max(0, Math.min(1, fraction)) * 100}%`;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+function gpuMemory(): string {
+  const s = state.engine!.stats();
+  return `GPU memory ${mib(s.liveBytes)} live + ${mib(s.pooledBytes)} pooled`;
+}
+
+/** fetch with a progress callback (bytes received / total). */
+async function fetchBytes(url: string, onProgress: (received: number) => void): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok || !res.body) throw new Error(`${url}: ${res.status} ${res.statusText}`);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    onProgress(received);
+  }
+  const out = new Uint8Array(received);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
+}
+
+async function loadData(): Promise<void> {
+  const files = [MNIST_FILES.trainImages, MNIST_FILES.trainLabels, MNIST_FILES.testImages, MNIST_FILES.testLabels];
+  const sizes = [47040016, 60008, 7840016, 10008];
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const got = [0, 0, 0, 0];
+  const bytes = await Promise.all(files.map((f, i) => fetchBytes(`data/${f}`, (r) => {
+    got[i] = r;
+    const sum = got.reduce((a, b) => a + b, 0);
+    setProgress('data-progress', sum / total);
+    $('data-status').textContent = `loading MNIST: ${mib(sum)} of ${mib(total)}`;
+  })));
+  state.train = parseMnistPair(bytes[0]!, bytes[1]!, 'MNIST train');
+  state.test = parseMnistPair(bytes[2]!, bytes[3]!, 'MNIST test');
+  setProgress('data-progress', 1);
+  $('data-status').textContent = `MNIST loaded: ${state.train.count} training and ${state.test.count} test images (the last 5,000 training images are used for validation)`;
+}
+
+function modelLayers(kind: string): LayerSpec[] {
+  switch (kind) {
+    case 'keras': return [dense(784, 512), relu(), dropout(0.2), dense(512, 512), relu(), dropout(0.2), dense(512, 10)];
+    case 'maxout': return [dropout(0.2), dense(784, 1200, { maxNorm: 1.9365 }), maxout(240, 5), dropout(0.5),
+      dense(240, 1200, { maxNorm: 1.9365 }), maxout(240, 5), dropout(0.5), dense(240, 10, { maxNorm: 1.9365 })];
+    case 'sigmoid': return [dense(784, 128), sigmoid(), dense(128, 128), sigmoid(), dense(128, 10)];
+    default: return [dense(784, 128), relu(), dense(128, 10)];
+  }
+}
+
+function optimizerFor(kind: string): Optimizer {
+  switch (kind) {
+    case 'adam': return adam();
+    case 'adagrad': return adagrad({ lr: 0.01 });
+    case 'sgd': return sgd({ lr: 0.1 });
+    case 'momentum': return sgd({ lr: 0.05, momentum: 0.9 });
+    default: return rmsprop();
+  }
+}
+
+/** Training and validation sets, uploaded once per run. */
+function uploadSets(trainSize: number) {
+  const engine = state.engine!;
+  const trainSet = subset(state.train!, 0, Math.min(trainSize, 55000));
+  const valSet = subset(state.train!, 55000, trainSize <= 2000 ? 1000 : 5000);
+  return {
+    train: ResidentDataset.upload(engine, trainSet.images, trainSet.labels, 784, { classes: 10, name: 'train' }),
+    validation: ResidentDataset.upload(engine, valSet.images, valSet.labels, 784, { classes: 10, name: 'validation' }),
+  };
+}
+
+interface RunOptions {
+  label: string;
+  color: string;
+  layers: LayerSpec[];
+  optimizer: Optimizer;
+  loss?: 'softmaxCrossEntropy' | 'mse';
+  epochs: number;
+  batchSize: number;
+  trainSize: number;
+  charts: [LineChart, LineChart];
+  progressId: string;
+  statusId: string;
+  xAxis?: 'epoch' | 'seconds';
+  callbacks?: import('../src/index.js').Callback[];
+  keepModel?: boolean;
+  afterEpoch?: (model: Sequential, epoch: number) => Promise<void>;
+}
+
+async function runTraining(o: RunOptions): Promise<Sequential> {
+  const engine = state.engine!;
+  const { train, validation } = uploadSets(o.trainSize);
+  const model = new Sequential(engine, o.layers, { optimizer: o.optimizer, loss: o.loss ?? 'softmaxCrossEntropy', seed: 1 });
+  const [lc, ac] = o.charts;
+  const started = performance.now();
+  let lastSteps = 0;
+  try {
+    await model.fit(train, {
+      epochs: o.epochs, batchSize: o.batchSize, validation, callbacks: o.callbacks ?? [],
+      metricsEvery: Math.max(1, Math.min(20, Math.ceil(200 / o.batchSize))),
+      onBatchEnd: (b) => {
+        if (state.stopRequested) throw new Error('stopped by the user');
+        setProgress(o.progressId, (b.epoch + b.step / b.steps) / o.epochs);
+        const msPerStep = (b.samplesPerSecond > 0 ? (1000 * o.batchSize) / b.samplesPerSecond : 0);
+        $(o.statusId).textContent = `${o.label}: epoch ${b.epoch + 1}/${o.epochs}, step ${b.step}/${b.steps}, loss ${b.loss.toFixed(4)}, ` +
+          `accuracy ${(100 * b.accuracy).toFixed(1)}%, ${Math.round(b.samplesPerSecond)} samples/s, ${msPerStep.toFixed(1)} ms/step — ${gpuMemory()}`;
+        lastSteps = b.step;
+      },
+      onEpochEnd: async (e) => {
+        const x = o.xAxis === 'seconds' ? (performance.now() - started) / 1000 : e.epoch + 1;
+        lc.add(`${o.label} train`, o.color, x, e.loss);
+        ac.add(`${o.label} train`, o.color, x, e.accuracy);
+        if (e.valLoss !== undefined) {
+          lc.add(`${o.label} val`, o.color, x, e.valLoss, true);
+          ac.add(`${o.label} val`, o.color, x, e.valAccuracy!, true);
+        }
+        await o.afterEpoch?.(model, e.epoch);
+        // let the page paint and handle input between epochs
+        await new Promise((r) => setTimeout(r, 0));
+      },
+    });
+  } finally {
+    train.dispose();
+    validation.dispose();
+    void lastSteps;
+  }
+  if (!o.keepModel) model.dispose();
+  return model;
+}
+
+// ---- the "Train" panel ---------------------------------------------------------------
+
+async function trainClicked(overrides: { epochs?: number; trainSize?: number } = {}): Promise<void> {
+  if (state.busy) return;
+  state.busy = true;
+  state.stopRequested = false;
+  ($('train') as HTMLButtonElement).disabled = true;
+  ($('stop') as HTMLButtonElement).disabled = false;
+  const epochs = overrides.epochs ?? Number(($('epochs') as HTMLInputElement).value);
+  state.lastRun = { epochs, finished: false };
+  lossChart.clear();
+  accChart.clear();
+  try {
+    state.model?.dispose();
+    state.model = null;
+    const modelKind = ($('model') as HTMLSelectElement).value;
+    state.model = await runTraining({
+      label: modelKind, color: '#1f77b4', layers: modelLayers(modelKind),
+      optimizer: optimizerFor(($('optimizer') as HTMLSelectElement).value), epochs,
+      batchSize: Number(($('batch') as HTMLInputElement).value),
+      trainSize: overrides.trainSize ?? Number(($('train-size') as HTMLInputElement).value),
+      charts: [lossChart, accChart], progressId: 'epoch-progress', statusId: 'train-status', keepModel: true,
+    });
+    const t = await state.model.evaluate(subset(state.test!, 0, 10000).images, state.test!.labels);
+    $('train-status').textContent += ` — test accuracy ${(100 * t.accuracy).toFixed(2)}%`;
+    await drawFirstLayerWeights(state.model);
+    await updatePrediction();
+    state.lastRun.finished = true;
+  } catch (err) {
+    state.lastRun.error = (err as Error).message;
+    $('train-status').textContent = `stopped: ${(err as Error).message}`;
+  } finally {
+    state.busy = false;
+    ($('train') as HTMLButtonElement).disabled = false;
+    ($('stop') as HTMLButtonElement).disabled = true;
+  }
+}
+
+// ---- "Try it": drawing pad and weights -------------------------------------------------
+
+const pad = new DrawPad($<HTMLCanvasElement>('pad'), () => { void updatePrediction(); });
+let lastProbabilities: number[] = [];
+
+async function updatePrediction(): Promise<number[]> {
+  const model = state.model;
+  const box = $('probs');
+  if (!model) { box.textContent = 'Train a model first.'; return []; }
+  const probs = Array.from(await model.predict(pad.pixels()));
+  lastProbabilities = probs;
+  box.innerHTML = '';
+  const best = probs.indexOf(Math.max(...probs));
+  probs.forEach((p, digit) => {
+    const label = document.createElement('b');
+    label.textContent = String(digit);
+    const barBox = document.createElement('div');
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    bar.style.width = `${Math.round(p * 140)}px`;
+    if (digit === best) bar.style.background = '#2ca02c';
+    barBox.append(bar);
+    const pct = document.createElement('span');
+    pct.textContent = `${(100 * p).toFixed(1)}%`;
+    box.append(label, barBox, pct);
+  });
+  return probs;
+}
+
+async function drawFirstLayerWeights(model: Sequential): Promise<void> {
+  const first = model.parameters[0]!;
+  const units = first.shape[1]!;
+  const w = (await model.getWeights()).subarray(0, first.size);
+  const canvas = $<HTMLCanvasElement>('weights');
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const cols = 16, cell = 28;
+  const shown = Math.min(units, 32);
+  for (let u = 0; u < shown; u++) {
+    let maxAbs = 1e-9;
+    for (let p = 0; p < 784; p++) maxAbs = Math.max(maxAbs, Math.abs(w[p * units + u]!));
+    const img = ctx.createImageData(28, 28);
+    for (let p = 0; p < 784; p++) {
+      const v = w[p * units + u]! / maxAbs;
+      img.data[p * 4] = v > 0 ? 255 : Math.round(255 * (1 + v));
+      img.data[p * 4 + 1] = Math.round(255 * (1 - Math.abs(v)));
+      img.data[p * 4 + 2] = v < 0 ? 255 : Math.round(255 * (1 - v));
+      img.data[p * 4 + 3] = 255;
+    }
+    ctx.putImageData(img, (u % cols) * cell, Math.floor(u / cols) * cell);
+  }
+}
+
+// ---- lessons ----------------------------------------------------------------------------
+
+function drawBars(canvas: HTMLCanvasElement, title: string, groups: { label: string; color: string; values: number[] }[]): void {
+  canvas.hidden = false;
+  const ctx = canvas.getContext('2d')!;
+  const { width: w, height: h } = canvas;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, w, h);
+  ctx.fillStyle = '#222';
+  ctx.font = '13px system-ui, sans-serif';
+  ctx.fillText(title, 10, 16);
+  const logs = groups.flatMap((g) => g.values.map((v) => Math.log10(Math.max(v, 1e-8))));
+  const lo = Math.min(...logs) - 0.2, hi = Math.max(...logs) + 0.2;
+  const n = Math.max(...groups.map((g) => g.values.length));
+  const slot = (w - 60) / n;
+  groups.forEach((g, gi) => {
+    ctx.fillStyle = g.color;
+    ctx.fillText(g.label, 60 + gi * 140, 34);
+    g.values.forEach((v, i) => {
+      const frac = (Math.log10(Math.max(v, 1e-8)) - lo) / (hi - lo);
+      const bh = frac * (h - 70);
+      const bw = slot / (groups.length + 1);
+      ctx.fillRect(50 + i * slot + gi * bw, h - 24 - bh, bw - 2, bh);
+    });
+  });
+  ctx.fillStyle = '#555';
+  ctx.font = '11px system-ui, sans-serif';
+  for (let i = 0; i < n; i++) ctx.fillText(`layer ${i + 1}`, 50 + i * slot, h - 8);
+  ctx.fillText(`log10 |grad|: ${lo.toFixed(1)} … ${hi.toFixed(1)}`, 10, 50);
+}
+
+async function gradientNorms(model: Sequential): Promise<number[]> {
+  const val = subset(state.train!, 55000, 256);
+  const { gradients } = await model.computeGradients(Float32Array.from(val.images, (v) => v / 255), val.labels);
+  const norms: number[] = [];
+  let at = 0;
+  for (const p of model.parameters) {
+    if (p.name.endsWith('/kernel')) {
+      let s = 0;
+      for (let i = at; i < at + p.size; i++) s += gradients[i]! ** 2;
+      norms.push(Math.sqrt(s / p.size));
+    }
+    at += p.size;
+  }
+  return norms;
+}
+
+async function drawMaxoutShapes(model: Sequential, canvas: HTMLCanvasElement): Promise<void> {
+  canvas.hidden = false;
+  const kernel = model.parameters[0]!;
+  const weights = await model.getWeights();
+  const units = kernel.shape[1]!;
+  const pieces = 2;
+  // direction: from the mean "1" image to the mean "0" image, through the data
+  const imgs = subset(state.train!, 0, 500);
+  const mean = (digit: number) => {
+    const m = new Float64Array(784); let n = 0;
+    for (let i = 0; i < imgs.count; i++) if (imgs.labels[i] === digit) { n++; for (let p = 0; p < 784; p++) m[p]! += imgs.images[i * 784 + p]! / 255; }
+    return m.map((v) => v / Math.max(n, 1));
+  };
+  const a = mean(1), b = mean(0);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = '#222';
+  ctx.font = '13px system-ui, sans-serif';
+  ctx.fillText('learned maxout activations along the line from a mean "1" to a mean "0"', 10, 16);
+  for (let k = 0; k < 8; k++) {
+    const unit = k * 7 % (units / pieces);
+    const lines: [number, number][] = [];
+    for (let q = 0; q < pieces; q++) {
+      const col = unit * pieces + q;
+      let slope = 0;
+      let base = weights[kernel.size + col]!; // getWeights packs the bias right after the kernel
+      for (let p = 0; p < 784; p++) { const wv = weights[p * units + col]!; base += wv * a[p]!; slope += wv * (b[p]! - a[p]!); }
+      lines.push([slope, base]);
+    }
+    const ox = 10 + (k % 4) * 128, oy = 30 + Math.floor(k / 4) * 112, size = 110;
+    ctx.strokeStyle = '#ddd';
+    ctx.strokeRect(ox, oy, size, size - 10);
+    const ts = Array.from({ length: 41 }, (_, i) => -0.5 + (2 * i) / 40);
+    const ys = ts.map((t) => Math.max(...lines.map(([s, c]) => s * t + c)));
+    const lo = Math.min(...ys), hi = Math.max(...ys) + 1e-6;
+    ctx.strokeStyle = '#2ca02c';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ts.forEach((t, i) => {
+      const x = ox + ((t + 0.5) / 2) * size;
+      const y = oy + size - 12 - ((ys[i]! - lo) / (hi - lo)) * (size - 20);
+      i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y);
+    });
+    ctx.stroke();
+  }
+}
+
+async function runLesson(lesson: Lesson, overrides: { epochs?: number; trainSize?: number } = {}): Promise<void> {
+  if (state.busy) return;
+  state.busy = true;
+  state.stopRequested = false;
+  const epochs = overrides.epochs ?? lesson.epochs;
+  state.lastRun = { lessonId: lesson.id, epochs, finished: false };
+  document.querySelectorAll('#lesson-buttons button').forEach((b) => b.classList.toggle('active', (b as HTMLElement).dataset.lesson === lesson.id));
+  $('lesson-explain').textContent = lesson.explain;
+  lessonLoss.clear();
+  lessonAcc.clear();
+  const extra = $<HTMLCanvasElement>('lesson-extra');
+  extra.hidden = !lesson.extra;
+  const norms: { label: string; color: string; values: number[] }[] = [];
+  try {
+    for (const [i, config] of lesson.configs.entries()) {
+      $('lesson-status').textContent = `training ${config.label} (${i + 1} of ${lesson.configs.length})`;
+      const model = await runTraining({
+        label: config.label, color: config.color, layers: config.layers(), optimizer: config.optimizer(), loss: config.loss,
+        epochs, batchSize: Math.min(config.batchSize, overrides.trainSize ?? lesson.trainSize), trainSize: overrides.trainSize ?? lesson.trainSize,
+        charts: [lessonLoss, lessonAcc], progressId: 'lesson-progress', statusId: 'lesson-status', xAxis: lesson.xAxis,
+        callbacks: config.callbacks?.(), keepModel: !!lesson.extra,
+      });
+      if (lesson.extra === 'gradientNorms') {
+        norms.push({ label: config.label, color: config.color, values: await gradientNorms(model) });
+        drawBars(extra, 'RMS gradient of each layer\'s weights after training (first layer on the left)', norms);
+      } else if (lesson.extra === 'maxoutShapes' && config.label.startsWith('maxout')) {
+        await drawMaxoutShapes(model, extra);
+      }
+      if (lesson.extra) model.dispose();
+    }
+    $('lesson-status').textContent = `done: ${lesson.title}`;
+    state.lastRun.finished = true;
+  } catch (err) {
+    state.lastRun.error = (err as Error).message;
+    $('lesson-status').textContent = `stopped: ${(err as Error).message}`;
+  } finally {
+    state.busy = false;
+  }
+}
+
+// ---- start -----------------------------------------------------------------------------
+
+async function start(): Promise<void> {
+  if (!('gpu' in navigator) || !navigator.gpu) {
+    $('no-webgpu').hidden = false;
+    $('no-webgpu-detail').textContent = 'This browser does not expose navigator.gpu, so the demo cannot run its compute shaders.';
+    $('status').textContent = 'WebGPU unavailable';
+    return;
+  }
+  let engine: Engine;
+  try {
+    engine = await createEngine();
+  } catch (err) {
+    $('no-webgpu').hidden = false;
+    $('no-webgpu-detail').textContent = `navigator.gpu exists but no adapter/device could be created: ${(err as Error).message}`;
+    $('status').textContent = 'WebGPU unavailable';
+    return;
+  }
+  state.engine = engine;
+  $('app').hidden = false;
+  $('status').textContent = `adapter: ${engine.adapterName}`;
+  for (const lesson of LESSONS) {
+    const b = document.createElement('button');
+    b.textContent = lesson.title;
+    b.dataset.lesson = lesson.id;
+    b.addEventListener('click', () => { void runLesson(lesson); });
+    $('lesson-buttons').append(b);
+  }
+  $('train').addEventListener('click', () => { void trainClicked(); });
+  $('stop').addEventListener('click', () => { state.stopRequested = true; });
+  $('clear-pad').addEventListener('click', () => { pad.clear(); void updatePrediction(); });
+  await loadData();
+}
+
+/** Hooks for the end-to-end test (and the curious, from the console). */
+const demo = {
+  ready: start(),
+  state,
+  lessons: LESSONS,
+  runLesson: (id: string, overrides: { epochs?: number; trainSize?: number } = {}) => runLesson(LESSONS.find((l) => l.id === id)!, overrides),
+  train: trainClicked,
+  chartPoints: () => ({ train: lossChart.pointCount + accChart.pointCount, lesson: lessonLoss.pointCount + lessonAcc.pointCount }),
+  drawAndPredict: async (points: [number, number][]) => { pad.clear(); pad.drawPath(points); return updatePrediction(); },
+  lastProbabilities: () => lastProbabilities,
+};
+(window as unknown as { demo: typeof demo }).demo = demo;
