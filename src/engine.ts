@@ -11,6 +11,7 @@ import { Tensor, type DType, type TensorOwner } from './tensor.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
 import { DTypeError, ShapeError, ValueError } from './errors.js';
 import * as activations from './ops/activations.js';
+import * as matmulOps from './ops/matmul.js';
 
 export interface EngineOptions extends DeviceOptions {
   /** Bytes of freed buffers the pool keeps for reuse (default 256 MiB). */
@@ -213,6 +214,14 @@ export class Engine implements TensorOwner {
   tanhBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'tanh', dy, y); }
 
   // ---- matmul (src/ops/matmul.ts) ---------------------------------------------
+
+  /**
+   * C = act(op(a) op(b) + bias) as a new f32 [M, N] tensor, or written into `out`
+   * (with `accumulate`: out += op(a) op(b)). op(x) is x or its transpose, read in place.
+   */
+  matmul(a: Tensor, b: Tensor, options: matmulOps.MatmulOptions = {}): Tensor<'f32'> {
+    return matmulOps.matmul(this, a, b, options);
+  }
 
   // ---- softmax, losses, maxout, dropout, reductions (src/ops/*.ts) -------------
 

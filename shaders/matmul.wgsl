@@ -1,0 +1,198 @@
+// Matrix multiply with a fused epilogue (bias, activation, accumulate).
+//
+// Math:  C[m, n] = act( sum_k op(A)[m, k] * op(B)[k, n] + bias[n] )      (0 <= m < M, 0 <= n < N)
+//        or, with ACCUMULATE:  C[m, n] = C_old[m, n] + sum_k op(A)[m, k] * op(B)[k, n]
+// op(A) = A, stored row-major [M, K], or A^T with A stored [K, M] (TRANSPOSE_A);
+// op(B) = B, stored row-major [K, N], or B^T with B stored [N, K] (TRANSPOSE_B).
+// Transposes are read in place (only the index arithmetic changes), so the
+// backward pass gets dW = X^T dY and dX = dY W^T without copying anything.
+//
+// Override constants (each combination is its own cached pipeline):
+//   TRANSPOSE_A, TRANSPOSE_B: storage layouts above
+//   ACTIVATION: 0 linear, 1 relu, 2 sigmoid, 3 tanh (same formulas and edge
+//               conventions as shaders/activations.wgsl: NaN passes through,
+//               relu(-0) = -0, tanh(|x| > 10) = sign(x))
+//   HAS_BIAS:   add bias[n]; without it `bias` is bound to any readable buffer and never read
+//   ACCUMULATE: add the old value of C (gradient accumulation); linear, no bias
+//
+// Two entry points, picked by shape in src/ops/matmul.ts:
+//   tiled  - the main kernel. Each invocation computes an 8x8 block of C in
+//            registers (16 vec4 accumulators); a workgroup of 8x8 invocations
+//            covers 64x64 of C. No workgroup memory and no barriers: on CPU
+//            adapters (SwiftShader runs 4 lanes wide and turns every barrier
+//            into a coroutine switch) register blocking is what pays; each
+//            loaded A value is used 8 times and each B value 8 times.
+//            Rows/columns past the edge are CLAMPED to the last valid one for
+//            loading, so the k loop has no bounds checks and no branches at all;
+//            only the final store is guarded.
+//            Dispatch: (ceil(N / 64), ceil(M / 64)) workgroups.
+//   per_output - one invocation per element of C, a plain dot product with
+//            4 independent partial sums. For outputs too small to give the
+//            tiled kernel enough invocations (1x784x512, 256x512x10,
+//            512x256x10 weight gradients): there 8x8 blocks would leave most
+//            lanes idle or computing clamped duplicates.
+//            Dispatch: grid1D(M * N, 64) workgroups (2-D when > 65535).
+//
+// Bindings (group 0): 0 params (uniform), 1 a (read), 2 b (read), 3 bias (read), 4 c (read_write).
+
+struct Params {
+  m: u32,
+  n: u32,
+  k: u32,
+}
+
+override TRANSPOSE_A: bool = false;
+override TRANSPOSE_B: bool = false;
+override ACTIVATION: u32 = 0u;
+override HAS_BIAS: bool = false;
+override ACCUMULATE: bool = false;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> c: array<f32>;
+
+// ---- epilogue (copied from shaders/activations.wgsl, plus 'linear') ----
+
+fn is_nan(v: f32) -> bool {
+  let bits = bitcast<u32>(v);
+  return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
+}
+
+fn activate(v: f32) -> f32 {
+  if (ACTIVATION == 0u || is_nan(v)) { return v; }
+  switch ACTIVATION {
+    case 2u: { return 1.0 / (1.0 + exp(-v)); }
+    case 3u: { return select(tanh(v), sign(v), abs(v) > 10.0); }
+    default: { return select(v, 0.0, v < 0.0); }
+  }
+}
+
+/** Bias, old value and activation for C[row, col], then the store. The caller checks bounds. */
+fn store(row: u32, col: u32, sum: f32) {
+  let i = row * params.n + col;
+  var v = sum;
+  if (HAS_BIAS) { v += bias[col]; }
+  if (ACCUMULATE) { v += c[i]; }
+  c[i] = activate(v);
+}
+
+// ---- addressing of op(A)[m, k] and op(B)[k, n] ----
+// Index = offset of the row (column) + k * stride: the offsets are computed
+// once per invocation, and the k loop only adds a stride.
+
+fn a_row_offset(m: u32) -> u32 { return select(m * params.k, m, TRANSPOSE_A); }
+fn a_k_stride() -> u32 { return select(1u, params.m, TRANSPOSE_A); }
+fn b_col_offset(n: u32) -> u32 { return select(n, n * params.k, TRANSPOSE_B); }
+fn b_k_stride() -> u32 { return select(params.n, 1u, TRANSPOSE_B); }
+
+// ---- tiled: 8x8 outputs per invocation ----
+
+const TILE = 8u;          // outputs per invocation along m and along n
+const WG = 8u;            // invocations per workgroup along m and along n
+
+@compute @workgroup_size(8, 8)
+fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let m0 = (wid.y * WG + lid.y) * TILE;
+  let n0 = (wid.x * WG + lid.x) * TILE;
+  let last_m = params.m - 1u;
+  let last_n = params.n - 1u;
+
+  // Clamped rows and columns: out-of-range ones load valid (duplicate) data whose results are never stored.
+  let ra0 = a_row_offset(min(m0, last_m));
+  let ra1 = a_row_offset(min(m0 + 1u, last_m));
+  let ra2 = a_row_offset(min(m0 + 2u, last_m));
+  let ra3 = a_row_offset(min(m0 + 3u, last_m));
+  let ra4 = a_row_offset(min(m0 + 4u, last_m));
+  let ra5 = a_row_offset(min(m0 + 5u, last_m));
+  let ra6 = a_row_offset(min(m0 + 6u, last_m));
+  let ra7 = a_row_offset(min(m0 + 7u, last_m));
+  let cb0 = b_col_offset(min(n0, last_n));
+  let cb1 = b_col_offset(min(n0 + 1u, last_n));
+  let cb2 = b_col_offset(min(n0 + 2u, last_n));
+  let cb3 = b_col_offset(min(n0 + 3u, last_n));
+  let cb4 = b_col_offset(min(n0 + 4u, last_n));
+  let cb5 = b_col_offset(min(n0 + 5u, last_n));
+  let cb6 = b_col_offset(min(n0 + 6u, last_n));
+  let cb7 = b_col_offset(min(n0 + 7u, last_n));
+  let sa = a_k_stride();
+  let sb = b_k_stride();
+
+  // acc[2 * i] holds C[m0 + i, n0 .. n0 + 3], acc[2 * i + 1] holds C[m0 + i, n0 + 4 .. n0 + 7].
+  // Only constant indices are used, so the array lives in registers.
+  var acc: array<vec4f, 16>;
+  var ka = 0u;
+  var kb = 0u;
+  for (var k = 0u; k < params.k; k++) {
+    let lo = vec4f(b[cb0 + kb], b[cb1 + kb], b[cb2 + kb], b[cb3 + kb]);
+    let hi = vec4f(b[cb4 + kb], b[cb5 + kb], b[cb6 + kb], b[cb7 + kb]);
+    let a0 = a[ra0 + ka];
+    let a1 = a[ra1 + ka];
+    let a2 = a[ra2 + ka];
+    let a3 = a[ra3 + ka];
+    let a4 = a[ra4 + ka];
+    let a5 = a[ra5 + ka];
+    let a6 = a[ra6 + ka];
+    let a7 = a[ra7 + ka];
+    acc[0] += a0 * lo;  acc[1] += a0 * hi;
+    acc[2] += a1 * lo;  acc[3] += a1 * hi;
+    acc[4] += a2 * lo;  acc[5] += a2 * hi;
+    acc[6] += a3 * lo;  acc[7] += a3 * hi;
+    acc[8] += a4 * lo;  acc[9] += a4 * hi;
+    acc[10] += a5 * lo; acc[11] += a5 * hi;
+    acc[12] += a6 * lo; acc[13] += a6 * hi;
+    acc[14] += a7 * lo; acc[15] += a7 * hi;
+    ka += sa;
+    kb += sb;
+  }
+
+  // Stores are unrolled like the accumulators (a loop would index acc dynamically
+  // and push it out of registers); each is guarded against the edge of C.
+  store_row(m0, n0, acc[0], acc[1]);
+  store_row(m0 + 1u, n0, acc[2], acc[3]);
+  store_row(m0 + 2u, n0, acc[4], acc[5]);
+  store_row(m0 + 3u, n0, acc[6], acc[7]);
+  store_row(m0 + 4u, n0, acc[8], acc[9]);
+  store_row(m0 + 5u, n0, acc[10], acc[11]);
+  store_row(m0 + 6u, n0, acc[12], acc[13]);
+  store_row(m0 + 7u, n0, acc[14], acc[15]);
+}
+
+fn store_row(row: u32, n0: u32, lo: vec4f, hi: vec4f) {
+  if (row >= params.m) { return; }
+  if (n0 + 8u <= params.n) {
+    store(row, n0, lo.x); store(row, n0 + 1u, lo.y); store(row, n0 + 2u, lo.z); store(row, n0 + 3u, lo.w);
+    store(row, n0 + 4u, hi.x); store(row, n0 + 5u, hi.y); store(row, n0 + 6u, hi.z); store(row, n0 + 7u, hi.w);
+    return;
+  }
+  var v = array<f32, 8>(lo.x, lo.y, lo.z, lo.w, hi.x, hi.y, hi.z, hi.w);
+  for (var j = 0u; j < TILE && n0 + j < params.n; j++) { store(row, n0 + j, v[j]); }
+}
+
+// ---- per_output: one output per invocation ----
+
+@compute @workgroup_size(64)
+fn per_output(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+              @builtin(local_invocation_index) lid: u32) {
+  let i = (wid.y * nwg.x + wid.x) * 64u + lid;
+  if (i >= params.m * params.n) { return; }
+  let row = i / params.n;
+  let col = i % params.n;
+  let ra = a_row_offset(row);
+  let cb = b_col_offset(col);
+  let sa = a_k_stride();
+  let sb = b_k_stride();
+  // Four partial sums: independent chains keep the FPU busy instead of waiting on one.
+  var s = vec4f(0.0);
+  var k = 0u;
+  for (; k + 4u <= params.k; k += 4u) {
+    s += vec4f(a[ra + k * sa], a[ra + (k + 1u) * sa], a[ra + (k + 2u) * sa], a[ra + (k + 3u) * sa]) *
+         vec4f(b[cb + k * sb], b[cb + (k + 1u) * sb], b[cb + (k + 2u) * sb], b[cb + (k + 3u) * sb]);
+  }
+  var sum = (s.x + s.y) + (s.z + s.w);
+  for (; k < params.k; k++) {
+    sum += a[ra + k * sa] * b[cb + k * sb];
+  }
+  store(row, col, sum);
+}
