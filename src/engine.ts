@@ -11,6 +11,12 @@ import { Tensor, type DType, type TensorOwner } from './tensor.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
 import { DTypeError, ShapeError, ValueError } from './errors.js';
 import * as activations from './ops/activations.js';
+import * as optimizerOps from './ops/optimizers.js';
+import * as softmaxOps from './ops/softmax.js';
+import * as lossOps from './ops/losses.js';
+import * as maxoutOps from './ops/maxout.js';
+import * as dropoutOps from './ops/dropout.js';
+import * as reductionOps from './ops/reductions.js';
 import * as matmulOps from './ops/matmul.js';
 
 export interface EngineOptions extends DeviceOptions {
@@ -142,7 +148,7 @@ export class Engine implements TensorOwner {
     }
     const ctor = tensor.dtype === 'f32' ? Float32Array : tensor.dtype === 'i32' ? Int32Array : Uint32Array;
     const typed = data instanceof ctor ? data : ctor.from(data as ArrayLike<number>);
-    if (this.scheduler.pendingDispatches > 0) this.scheduler.flush();
+    if (this.scheduler.hasPendingCommands) this.scheduler.flush();
     this.device.queue.writeBuffer(tensor.buffer, tensor.byteOffset, typed.buffer, typed.byteOffset, typed.byteLength);
   }
 
@@ -225,6 +231,75 @@ export class Engine implements TensorOwner {
 
   // ---- softmax, losses, maxout, dropout, reductions (src/ops/*.ts) -------------
 
+  /** Row-wise softmax over the last dim of a 2-D f32 [n, c] (stable: the row max is subtracted first). */
+  softmax(x: Tensor): Tensor<'f32'> { return softmaxOps.softmax(this, x); }
+  /** dx = y ⊙ (dy − rowsum(dy ⊙ y)); y is the softmax output. */
+  softmaxBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return softmaxOps.softmaxBackward(this, dy, y); }
+  /**
+   * Fused softmax + cross-entropy of logits f32 [n, c] against labels i32 [n].
+   * loss [1] = mean over the first `rows` rows of logsumexp − logit[label];
+   * dlogits = (softmax − onehot) / rows, 0 for padded rows. `lossSum` / `correct`
+   * (f32, element 0) get the batch's loss sum / correct count ADDED, on the GPU.
+   * An out-of-range label gives that row a NaN loss and gradient.
+   */
+  softmaxCrossEntropy(logits: Tensor, labels: Tensor, options?: { lossSum?: Tensor; correct?: Tensor; rows?: number }): { loss: Tensor<'f32'>; dlogits: Tensor<'f32'> } {
+    return lossOps.softmaxCrossEntropy(this, logits, labels, options);
+  }
+  /**
+   * Keras 'mse' of pred vs target f32 [n, c]: loss [1] = mean over real rows of
+   * the row's mean squared error; dpred = 2 (pred − target) / (rows · c), 0 for padded rows.
+   */
+  mse(pred: Tensor, target: Tensor, options?: { lossSum?: Tensor; rows?: number }): { loss: Tensor<'f32'>; dpred: Tensor<'f32'> } {
+    return lossOps.mse(this, pred, target, options);
+  }
+  /** [n, classes] f32 one-hot rows of labels i32 [n]. */
+  oneHot(labels: Tensor, classes: number): Tensor<'f32'> { return lossOps.oneHot(this, labels, classes); }
+  /** x f32 [n, units*pieces] -> y [n, units] (max of each group of `pieces` columns), argmax [n, units] u32. */
+  maxout(x: Tensor, pieces: number): { y: Tensor<'f32'>; argmax: Tensor<'u32'> } { return maxoutOps.maxout(this, x, pieces); }
+  /** dx [n, units*pieces]: dy routed to each group's winning column. */
+  maxoutBackward(dy: Tensor, argmax: Tensor, pieces: number): Tensor<'f32'> { return maxoutOps.maxoutBackward(this, dy, argmax, pieces); }
+  /** Inverted dropout: mask = 1/(1−rate) with probability 1−rate else 0 (Philox of seed, step, index); y = x ⊙ mask. */
+  dropout(x: Tensor, options: { rate: number; seed: number; step?: number }): { y: Tensor<'f32'>; mask: Tensor<'f32'> } {
+    return dropoutOps.dropout(this, x, options);
+  }
+  /** dx = dy ⊙ mask. */
+  dropoutBackward(dy: Tensor, mask: Tensor): Tensor<'f32'> { return dropoutOps.dropoutBackward(this, dy, mask); }
+  /** x f32 [n, c] -> [c]: sum over the first `rows` rows (bias gradients); `out` receives it if given. */
+  columnSums(x: Tensor, options?: { out?: Tensor; rows?: number }): Tensor<'f32'> { return reductionOps.columnSums(this, x, options); }
+  /** The sum of the rows (= column sums): the design card's name for columnSums. */
+  sumRows(x: Tensor, options?: { out?: Tensor; rows?: number }): Tensor<'f32'> { return reductionOps.columnSums(this, x, options, 'sumRows'); }
+  /** Row argmax of x f32 [n, c] -> i32 [n] (first maximum on ties). */
+  argmax(x: Tensor): Tensor<'i32'> { return reductionOps.argmax(this, x); }
+  /** [1] f32: the number of rows of x whose argmax equals the label. */
+  countCorrect(x: Tensor, labels: Tensor): Tensor<'f32'> { return reductionOps.countCorrect(this, x, labels); }
+
   // ---- optimizer updates (src/ops/optimizers.ts) --------------------------------
+
+  // Each is ONE in-place dispatch over tensors of equal element count (any shape:
+  // the flat parameter buffer or a view of one layer); g below includes l2 * w.
+  /** w -= lr * (g + l2 * w). */
+  sgd(params: Tensor, grads: Tensor, options: optimizerOps.SgdOptions): void { optimizerOps.sgd(this, params, grads, options); }
+  /** Keras form: velocity = momentum * velocity - lr * g; w += velocity, or with nesterov w += momentum * velocity - lr * g. */
+  momentum(params: Tensor, grads: Tensor, velocity: Tensor, options: optimizerOps.MomentumOptions): void {
+    optimizerOps.momentum(this, params, grads, velocity, options);
+  }
+  /** accum += g^2; w -= lr * g / (sqrt(accum) + eps), eps default 1e-7. */
+  adagrad(params: Tensor, grads: Tensor, accum: Tensor, options: optimizerOps.AdagradOptions): void {
+    optimizerOps.adagrad(this, params, grads, accum, options);
+  }
+  /** v = rho v + (1 - rho) g^2; w -= lr g / (sqrt(v) + eps), or lr g / sqrt(v + eps) with epsInsideSqrt (Keras 3). */
+  rmsprop(params: Tensor, grads: Tensor, v: Tensor, options: optimizerOps.RmspropOptions): void {
+    optimizerOps.rmsprop(this, params, grads, v, options);
+  }
+  /** Adam with bias correction for the 1-based options.step. */
+  adam(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, options: optimizerOps.AdamOptions): void {
+    optimizerOps.adam(this, params, grads, m, v, options);
+  }
+  /** In place y += alpha * x (e.g. per-layer L2: grads += l2 * weights). */
+  axpy(y: Tensor, x: Tensor, alpha: number): void { optimizerOps.axpy(this, y, x, alpha); }
+  /** In place x *= alpha. */
+  scale(x: Tensor, alpha: number): void { optimizerOps.scale(this, x, alpha); }
+  /** In place: each column of w [in, out] whose L2 norm exceeds options.maxNorm is rescaled to exactly maxNorm. */
+  maxNorm(w: Tensor, options: optimizerOps.MaxNormOptions): void { optimizerOps.maxNorm(this, w, options); }
 
 }

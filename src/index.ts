@@ -11,3 +11,20 @@ export {
   WgslTensorError, ShapeError, ValueError, DTypeError, DisposedError, DeviceLostError, ShaderError,
 } from './errors.js';
 
+// ---- training API ----------------------------------------------------------------
+export { Sequential } from './nn/sequential.js';
+export type { SequentialOptions, ParameterEntry, Inputs, WeightsManifest, SavedWeights } from './nn/sequential.js';
+export { dense, relu, sigmoid, tanh, maxout, dropout } from './nn/layers.js';
+export type { LayerSpec, DenseSpec, Initializer } from './nn/layers.js';
+export { sgd, adagrad, rmsprop, adam } from './nn/optimizers.js';
+export type { Optimizer } from './nn/optimizers.js';
+export { earlyStopping, EarlyStopping, progressLogger } from './nn/callbacks.js';
+export type { Callback, EpochLogs, EarlyStoppingOptions, TrainingControl } from './nn/callbacks.js';
+export type { FitOptions, BatchLogs, History } from './nn/fit.js';
+export type { LossName } from './nn/losses.js';
+
+// ---- data ---------------------------------------------------------------------------
+export { ResidentDataset } from './data/resident-dataset.js';
+export { parseIdx, encodeIdx } from './data/idx.js';
+export { loadMnist, fetchMnist, parseMnistPair, subset, MNIST_FILES } from './data/mnist.js';
+export type { LabeledImages, Mnist } from './data/mnist.js';

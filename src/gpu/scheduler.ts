@@ -99,9 +99,14 @@ export class Scheduler {
     return { ...this.counters };
   }
 
-  /** Commands recorded and not yet submitted. */
+  /** Dispatches recorded and not yet submitted. */
   get pendingDispatches(): number {
     return this.slotsUsed;
+  }
+
+  /** Any command (dispatch, copy, clear) recorded and not yet submitted. */
+  get hasPendingCommands(): boolean {
+    return this.encoder !== null;
   }
 
   private getEncoder(): GPUCommandEncoder {

@@ -99,7 +99,7 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
   }
 
   // ---- dispatch ----
-  const c = out ?? engine.empty([m, n], 'f32');
+  const c = (out as Tensor<'f32'> | undefined) ?? engine.empty([m, n], 'f32');
   const constants = {
     TRANSPOSE_A: transposeA ? 1 : 0,
     TRANSPOSE_B: transposeB ? 1 : 0,
@@ -116,7 +116,14 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
   const groupsN = Math.ceil(blocksN / WORKGROUP);
   const useTiled = blocksM * blocksN >= TILED_MIN_INVOCATIONS
     && groupsM <= MAX_WORKGROUPS_PER_DIM && groupsN <= MAX_WORKGROUPS_PER_DIM;
-  if (useTiled) {
+  // vec4 reads of B need each of its rows to start on a 16-byte boundary (views start at 256 bytes).
+  const vec4B = !transposeB && n % 4 === 0;
+  if (useTiled && vec4B) {
+    engine.scheduler.dispatch({
+      kernel: engine.registry.pipeline(KERNEL, 'tiled_vec4', constants),
+      buffers: { a: a.binding, b4: b.binding, bias: (bias ?? a).binding, c: c.binding }, uniform, workgroups: [groupsN, groupsM],
+    });
+  } else if (useTiled) {
     engine.scheduler.dispatch({
       kernel: engine.registry.pipeline(KERNEL, 'tiled', constants), buffers, uniform, workgroups: [groupsN, groupsM],
     });

@@ -1,0 +1,57 @@
+/**
+ * Inverted dropout (shaders/dropout.wgsl). The keep decisions come from
+ * Philox-4x32-10 keyed by (seed, step, element), so a step's mask can be
+ * recomputed anywhere, and src/reference/dropout.ts reproduces it bit for bit.
+ */
+import source from '../../shaders/dropout.wgsl';
+import type { Engine } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { ValueError } from '../errors.js';
+import { checkNumber, checkSameShape, checkTensor } from '../shape.js';
+import { UniformWriter, grid1D } from '../gpu/uniforms.js';
+import { dropoutScale, dropoutThreshold } from '../reference/dropout.js';
+
+const KERNEL = { file: 'shaders/dropout.wgsl', source };
+const U32_MAX = 0xffffffff;
+
+export interface DropoutOptions {
+  /** Probability of dropping an element, in [0, 1). */
+  rate: number;
+  /** u32 integer: which random stream (e.g. per model and layer). */
+  seed: number;
+  /** u32 integer, default 0: which mask of the stream (e.g. the training step). */
+  step?: number;
+}
+
+/** y = x ⊙ mask, mask[i] = 1/(1−rate) with probability 1−rate, else 0. */
+export function dropout(engine: Engine, x: Tensor, options: DropoutOptions): { y: Tensor<'f32'>; mask: Tensor<'f32'> } {
+  checkTensor('dropout', 'x', x, engine, { dtype: 'f32' });
+  if (!options || typeof options !== 'object') throw new ValueError('dropout: options { rate, seed, step? } are required');
+  const rate = checkNumber('dropout', 'options.rate', options.rate, { min: 0, max: 1, maxExclusive: true });
+  const seed = checkNumber('dropout', 'options.seed', options.seed, { integer: true, min: 0, max: U32_MAX });
+  const step = checkNumber('dropout', 'options.step', options.step ?? 0, { integer: true, min: 0, max: U32_MAX });
+  const y = engine.empty(x.shape, 'f32');
+  const mask = engine.empty(x.shape, 'f32');
+  engine.scheduler.dispatch({
+    kernel: engine.registry.pipeline(KERNEL, 'forward'),
+    buffers: { x: x.binding, y: y.binding, mask: mask.binding },
+    uniform: new UniformWriter().u32(x.size).u32(seed).u32(step).u32(dropoutThreshold(rate)).f32(dropoutScale(rate)).bytes(),
+    workgroups: grid1D(Math.ceil(x.size / 4), 64),
+  });
+  return { y, mask };
+}
+
+/** dx = dy ⊙ mask. */
+export function dropoutBackward(engine: Engine, dy: Tensor, mask: Tensor): Tensor<'f32'> {
+  checkTensor('dropoutBackward', 'dy', dy, engine, { dtype: 'f32' });
+  checkTensor('dropoutBackward', 'mask', mask, engine, { dtype: 'f32' });
+  checkSameShape('dropoutBackward', 'dy', dy, 'mask', mask);
+  const dx = engine.empty(dy.shape, 'f32');
+  engine.scheduler.dispatch({
+    kernel: engine.registry.pipeline(KERNEL, 'backward'),
+    buffers: { dy: dy.binding, fwd_mask: mask.binding, dx: dx.binding },
+    uniform: new UniformWriter().u32(dy.size).u32(0).u32(0).u32(0).f32(0).bytes(),
+    workgroups: grid1D(dy.size, 64),
+  });
+  return dx;
+}

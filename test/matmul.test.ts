@@ -1,0 +1,192 @@
+import { expect } from 'chai';
+import { getEngine } from './helpers/engine.js';
+import { expectClose } from './helpers/compare.js';
+import { uniform } from './helpers/random.js';
+import { matmul as matmulRef } from '../src/reference/matmul.js';
+import type { EpilogueActivation } from '../src/reference/activations.js';
+import { DTypeError, DisposedError, ShapeError, ValueError, type Engine, type Tensor } from '../src/index.js';
+
+type Combo = { transposeA: boolean; transposeB: boolean };
+const ALL_COMBOS: Combo[] = [
+  { transposeA: false, transposeB: false }, { transposeA: true, transposeB: false },
+  { transposeA: false, transposeB: true }, { transposeA: true, transposeB: true },
+];
+const comboName = (c: Combo) => `${c.transposeA ? 'Aᵀ' : 'A'}·${c.transposeB ? 'Bᵀ' : 'B'}`;
+
+/** f32 sums of K products of values in [-1, 1]: the error grows like sqrt(K). */
+function tolerance(k: number) {
+  return { atol: 1e-6 * Math.sqrt(k), rtol: 1e-5 * Math.sqrt(k) };
+}
+
+/** Upload A, B (stored transposed where asked), run the engine and the reference, compare. */
+async function checkAgainstReference(engine: Engine, m: number, k: number, n: number, combo: Combo,
+  epilogue: { bias?: boolean; activation?: EpilogueActivation }, seed: number) {
+  const aData = uniform(m * k, seed, -1, 1);
+  const bData = uniform(k * n, seed + 1, -1, 1);
+  const biasData = epilogue.bias ? uniform(n, seed + 2, -1, 1) : undefined;
+  const a = engine.tensor(aData, combo.transposeA ? [k, m] : [m, k]);
+  const b = engine.tensor(bData, combo.transposeB ? [n, k] : [k, n]);
+  const bias = biasData ? engine.tensor(biasData, [n]) : undefined;
+  const c = engine.matmul(a, b, { ...combo, ...(bias ? { bias } : {}), activation: epilogue.activation ?? 'linear' });
+  expect(c.shape).to.deep.equal([m, n]);
+  const gpu = await c.read();
+  const ref = matmulRef(aData, bData, m, k, n, { ...combo, ...(biasData ? { bias: biasData } : {}), activation: epilogue.activation ?? 'linear' });
+  expectClose(gpu, ref, tolerance(k), `matmul ${m}x${k}x${n} ${comboName(combo)} ${epilogue.activation ?? 'linear'}${bias ? '+bias' : ''}`);
+  for (const t of [a, b, bias, c]) t?.dispose();
+}
+
+describe('matmul', () => {
+  describe('matches the CPU reference', () => {
+    const EPILOGUES: { bias?: boolean; activation?: EpilogueActivation }[] = [
+      {}, { bias: true, activation: 'relu' }, { bias: true, activation: 'sigmoid' }, { activation: 'tanh' },
+    ];
+    // (M, K, N): 3x5x7 and 1x784x512 take the per-output kernel, the rest the
+    // 8x8-tiled one; 127x129x131, 300x70x70 and 200x33x100 have ragged edges in every direction
+    // (200x33x100 with B not transposed takes tiled_vec4, N being a multiple of 4).
+    for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [127, 129, 131], [300, 70, 70], [200, 33, 100]] as const) {
+      for (const combo of ALL_COMBOS) {
+        it(`${m}x${k}x${n} ${comboName(combo)}, each epilogue`, async () => {
+          const engine = await getEngine();
+          for (const [i, epilogue] of EPILOGUES.entries()) await checkAgainstReference(engine, m, k, n, combo, epilogue, 10 * i + m + k);
+        });
+      }
+    }
+    const BIG: [number, number, number, Combo, { bias?: boolean; activation?: EpilogueActivation }][] = [
+      [1, 784, 512, ALL_COMBOS[0]!, { bias: true, activation: 'relu' }],
+      [1, 784, 512, ALL_COMBOS[2]!, {}],
+      [256, 784, 512, ALL_COMBOS[0]!, { bias: true, activation: 'relu' }],
+      [256, 784, 512, ALL_COMBOS[1]!, {}], // weight-gradient form: A stored [K, M]
+      [256, 512, 10, ALL_COMBOS[2]!, { bias: true, activation: 'sigmoid' }], // input-gradient form: B stored [N, K]
+    ];
+    for (const [m, k, n, combo, epilogue] of BIG) {
+      it(`${m}x${k}x${n} ${comboName(combo)} ${epilogue.activation ?? 'linear'}${epilogue.bias ? '+bias' : ''}`, async () => {
+        await checkAgainstReference(await getEngine(), m, k, n, combo, epilogue, m + k + n);
+      });
+    }
+  });
+
+  it('gradients of L = sum(W ⊙ (A B + bias)) via transposed matmuls match central differences', async () => {
+    const engine = await getEngine();
+    const [m, k, n] = [5, 6, 9];
+    const aData = uniform(m * k, 71, -1, 1);
+    const bData = uniform(k * n, 72, -1, 1);
+    const biasData = uniform(n, 73, -1, 1);
+    const w = uniform(m * n, 74, -1, 1); // dL/dC = W
+    const loss = (av: ArrayLike<number>, bv: ArrayLike<number>, biasv: ArrayLike<number>) =>
+      Array.from(matmulRef(av, bv, m, k, n, { bias: biasv }, true)).reduce((s, c, i) => s + c * w[i]!, 0);
+    const a = engine.tensor(aData, [m, k]);
+    const b = engine.tensor(bData, [k, n]);
+    const g = engine.tensor(w, [m, n]);
+    const ones = engine.tensor(new Float32Array(m).fill(1), [1, m]);
+    const dA = engine.matmul(g, b, { transposeB: true });   // G Bᵀ   [m, k]
+    const dB = engine.matmul(a, g, { transposeA: true });   // Aᵀ G   [k, n]
+    const dBias = engine.matmul(ones, g);                    // column sums of G [1, n]
+    const [dAv, dBv, dBiasv] = await Promise.all([dA.read(), dB.read(), dBias.read()]);
+    const h = 1e-3;
+    const numeric = (data: Float32Array, which: 0 | 1 | 2, i: number) => {
+      const plus = Float64Array.from(data); plus[i]! += h;
+      const minus = Float64Array.from(data); minus[i]! -= h;
+      const args = (v: Float64Array) => (which === 0 ? [v, bData, biasData] : which === 1 ? [aData, v, biasData] : [aData, bData, v]) as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+      return (loss(...args(plus)) - loss(...args(minus))) / (2 * h);
+    };
+    for (let i = 0; i < m * k; i++) expect(dAv[i], `dA[${i}]`).to.be.closeTo(numeric(aData, 0, i), 1e-4);
+    for (let i = 0; i < k * n; i++) expect(dBv[i], `dB[${i}]`).to.be.closeTo(numeric(bData, 1, i), 1e-4);
+    for (let i = 0; i < n; i++) expect(dBiasv[i], `dbias[${i}]`).to.be.closeTo(numeric(biasData, 2, i), 1e-4);
+    for (const t of [a, b, g, ones, dA, dB, dBias]) t.dispose();
+  });
+
+  it('extreme values: large magnitudes, overflow to infinity, exact zeros', async () => {
+    const engine = await getEngine();
+    const [m, k, n] = [9, 12, 70]; // 70 columns: the per-output kernel; the tiled one is checked below
+    for (const [shape, lo, hi] of [[[m, k, n], 1e17, 1e18], [[130, 12, 130], 1e17, 1e18], [[m, k, n], 1e19, 1e20]] as const) {
+      const [mm, kk, nn] = shape;
+      const aData = uniform(mm * kk, 81, lo, hi);
+      const bData = uniform(kk * nn, 82, -hi, hi);
+      if (lo === 1e19) bData.fill(1e20); // all products 1e39+: every sum overflows to +inf
+      const a = engine.tensor(aData, [mm, kk]);
+      const b = engine.tensor(bData, [kk, nn]);
+      const c = engine.matmul(a, b);
+      const gpu = await c.read();
+      const ref = matmulRef(aData, bData, mm, kk, nn);
+      if (lo === 1e19) expect(Array.from(ref).every((v) => v === Infinity)).to.equal(true);
+      expectClose(gpu, ref, { atol: 1e30, rtol: 1e-4 }, `magnitudes ~${hi}`);
+      for (const t of [a, b, c]) t.dispose();
+    }
+    // Zeros: the product is exactly 0, so the epilogue sees exactly 0.
+    for (const [mm, kk, nn] of [[4, 3, 5], [130, 3, 130]] as const) {
+      const a = engine.zeros([mm, kk]);
+      const b = engine.tensor(uniform(kk * nn, 83), [kk, nn]);
+      const bias = engine.zeros([nn]);
+      for (const [activation, expected] of [['linear', 0], ['relu', 0], ['sigmoid', 0.5], ['tanh', 0]] as const) {
+        const c = engine.matmul(a, b, { bias, activation });
+        const v = await c.read();
+        expect(Array.from(v).every((x) => x === expected), `${activation}(0) over ${mm}x${nn}`).to.equal(true);
+        c.dispose();
+      }
+      for (const t of [a, b, bias]) t.dispose();
+    }
+  });
+
+  it('writes into a preallocated view with out, and accumulates with accumulate', async () => {
+    const engine = await getEngine();
+    for (const [m, k, n] of [[3, 5, 7], [130, 20, 131]] as const) {
+      const aData = uniform(m * k, 91);
+      const bData = uniform(k * n, 92);
+      const a = engine.tensor(aData, [m, k]);
+      const b = engine.tensor(bData, [k, n]);
+      // The view sits between two guard regions that must stay untouched.
+      const guard = 64;
+      const base = engine.tensor(new Float32Array(guard + m * n + guard).fill(7), [guard + m * n + guard]);
+      const out = engine.view(base, guard, [m, n]);
+      const returned = engine.matmul(a, b, { out });
+      expect(returned).to.equal(out);
+      engine.matmul(a, b, { out, accumulate: true });
+      engine.matmul(a, b, { out, accumulate: true });
+      const all = await base.read();
+      const once = matmulRef(aData, bData, m, k, n);
+      const thrice = Float32Array.from(once, (v) => 3 * v);
+      expectClose(all.subarray(guard, guard + m * n), thrice, tolerance(3 * k), `out view ${m}x${k}x${n}, accumulated 3 times`);
+      expect(Array.from(all.subarray(0, guard)).every((v) => v === 7), 'guard before the view').to.equal(true);
+      expect(Array.from(all.subarray(guard + m * n)).every((v) => v === 7), 'guard after the view').to.equal(true);
+      for (const t of [a, b, base]) t.dispose();
+    }
+  });
+
+  it('rejects bad arguments with typed errors before dispatching anything', async () => {
+    const engine = await getEngine();
+    const a = engine.tensor(uniform(12, 1), [3, 4]);
+    const b = engine.tensor(uniform(10, 2), [5, 2]);
+    const b2 = engine.tensor(uniform(8, 3), [4, 2]);
+    const v = engine.tensor(uniform(4, 4), [4]);
+    const ints = engine.tensor(new Int32Array(8), [4, 2]);
+    const bias3 = engine.tensor(uniform(3, 5), [3]);
+    const bias2 = engine.tensor(uniform(2, 5), [2]);
+    const out = engine.zeros([3, 2]);
+    const gone = engine.tensor(uniform(8, 6), [4, 2]);
+    gone.dispose();
+    await engine.sync();
+    const before = engine.stats().dispatches;
+    const cases: [() => unknown, new (...args: never[]) => Error, RegExp][] = [
+      [() => engine.matmul(a, b), ShapeError, /^matmul: inner dimensions differ: a is \[3,4\], b is \[5,2\]/],
+      [() => engine.matmul(a, b2, { transposeA: true }), ShapeError, /inner dimensions differ/],
+      [() => engine.matmul(v, b2), ShapeError, /matmul: a must be 2-D/],
+      [() => engine.matmul(a, v), ShapeError, /matmul: b must be 2-D/],
+      [() => engine.matmul(a, ints), DTypeError, /matmul: b must have dtype f32, got i32/],
+      [() => engine.matmul(a, b2, { bias: bias3 }), ShapeError, /matmul: bias must have 2 elements/],
+      [() => engine.matmul(a, b2, { activation: 'gelu' as never }), ValueError, /matmul: activation must be one of/],
+      [() => engine.matmul(a, gone), DisposedError, /matmul: b .* after dispose/],
+      [() => engine.matmul(a, b2, { bias: gone as never }), DisposedError, /matmul: bias/],
+      [() => engine.matmul(a, b2, { out: bias2 }), ShapeError, /matmul: out must be 2-D/],
+      [() => engine.matmul(a, b2, { out: engine.view(out, 0, [2, 3]) }), ShapeError, /matmul: out must have shape \[3,2\]/],
+      [() => engine.matmul(a, b2, { accumulate: true }), ValueError, /accumulate needs an out/],
+      [() => engine.matmul(a, b2, { out, accumulate: true, activation: 'relu' }), ValueError, /accumulate works only/],
+      [() => engine.matmul(a, b2, { out, accumulate: true, bias: bias2 }), ValueError, /accumulate works only/],
+      [() => engine.matmul(a, b2, { transposeA: 1 as never }), ValueError, /transposeA must be a boolean/],
+    ];
+    for (const [call, type, message] of cases) {
+      expect(call).to.throw(type as never, message);
+    }
+    expect(engine.stats().dispatches, 'dispatches recorded by rejected calls').to.equal(before);
+    for (const t of [a, b, b2, v, ints, bias3, bias2, out] as Tensor[]) t.dispose();
+  });
+});
