@@ -58,8 +58,8 @@ export class LineChart {
     ctx.font = '13px system-ui, sans-serif';
     ctx.fillText(this.title, pad.l, 15);
     const all = this.series.flatMap((s) => s.points);
-    let xMax = Math.max(1, ...all.map((p) => p[0]));
-    const xMin = 0;
+    const xMin = all.length ? Math.min(...all.map((p) => p[0])) : 0;
+    let xMax = Math.max(xMin + 1e-9, ...all.map((p) => p[0]));
     const tf = (y: number) => (this.options.logY ? Math.log10(Math.max(y, 1e-6)) : y);
     let yMin = this.options.yMin ?? Math.min(...all.map((p) => tf(p[1])));
     let yMax = this.options.yMax ?? Math.max(...all.map((p) => tf(p[1])));
