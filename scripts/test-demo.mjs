@@ -108,6 +108,17 @@ try {
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   });
 
+  await check('every lesson preset runs (1 epoch on 200 images each)', async () => {
+    const ids = await page.evaluate('window.demo.lessons.map((l) => l.id)');
+    assert(ids.length === 8, `lessons: ${ids}`);
+    for (const id of ids) {
+      await page.evaluate(`window.demo.runLesson('${id}', { epochs: 1, trainSize: 200 })`);
+      const run = await page.evaluate('window.demo.state.lastRun');
+      assert(run && run.lessonId === id && run.finished && !run.error, `lesson ${id}: ${JSON.stringify(run)}`);
+    }
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  });
+
   await check('the drawing pad returns probabilities that sum to 1', async () => {
     await page.evaluate(`document.getElementById('epochs').value = '1'; document.getElementById('train-size').value = '1000'`);
     await page.evaluate('window.demo.train({ epochs: 1, trainSize: 1000 })');
