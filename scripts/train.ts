@@ -32,7 +32,7 @@ function parseFlags(argv: string[]): Flags {
 const PRESETS: Record<string, Flags> = {
   small: { layers: '64', activation: 'relu', dropout: '0', optimizer: 'rmsprop', lr: '0.001', epochs: '3', 'batch-size': '128' },
   'keras-mlp': { layers: '512,512', activation: 'relu', dropout: '0.2', optimizer: 'rmsprop', lr: '0.001', epochs: '20', 'batch-size': '128' },
-  maxout: { maxout: '240x5,240x5', 'input-dropout': '0.2', dropout: '0.5', optimizer: 'momentum', lr: '0.05', momentum: '0.5',
+  maxout: { maxout: '240x5,240x5', 'input-dropout': '0.2', dropout: '0.5', optimizer: 'momentum', lr: '0.1', momentum: '0.5',
     'max-norm': '1.9365', epochs: '20', 'batch-size': '100' },
 };
 
