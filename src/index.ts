@@ -7,6 +7,9 @@ export { Tensor } from './tensor.js';
 export type { DType, TypedArrayFor } from './tensor.js';
 export type { AdapterDescription, DeviceOptions } from './gpu/device.js';
 export type { KernelSource, CompiledKernel } from './gpu/kernel-registry.js';
+export type { MatmulOptions } from './ops/matmul.js';
+export type { EpilogueActivation } from './reference/activations.js';
+export type { SgdOptions, MomentumOptions, AdagradOptions, RmspropOptions, AdamOptions, MaxNormOptions } from './ops/optimizers.js';
 export {
   WgslTensorError, ShapeError, ValueError, DTypeError, DisposedError, DeviceLostError, ShaderError,
 } from './errors.js';
