@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { getEngine, newEngine } from './helpers/engine.js';
 import { expectBitEqual } from './helpers/compare.js';
 import { rng } from './helpers/random.js';
-import { Sequential, dense, relu, dropout, adam, sgd } from '../src/index.js';
+import { Sequential, dense, relu, dropout, adam, sgd, ValueError } from '../src/index.js';
 
 function blobs(n: number, features: number, seed: number): { x: Float32Array; y: Int32Array } {
   const r = rng(seed);
@@ -75,5 +75,22 @@ describe('reliability', function () {
     expectBitEqual(await i1.getWeights(), w1, 'model 1');
     expectBitEqual(await i2.getWeights(), w2, 'model 2');
     for (const m of [s1, s2, i1, i2]) m.dispose();
+  });
+
+  it('fit stops with a clear error naming epoch and step when the loss becomes NaN', async () => {
+    const engine = await getEngine();
+    const { x, y } = blobs(64, 4, 6);
+    const m = new Sequential(engine, [dense(4, 8), relu(), dense(8, 3)], { seed: 1, optimizer: sgd({ lr: 1e30 }) });
+    let err: Error | null = null;
+    try {
+      await m.fit(x, y, { epochs: 3, batchSize: 8, metricsEvery: 2 });
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err).to.be.instanceOf(ValueError);
+    expect(err!.message).to.match(/loss became (NaN|Infinity) at epoch 1, step \d+ of 8/);
+    m.dispose();
+    const r = await engine.relu(engine.tensor([-1, 1], [2])).read();
+    expect(Array.from(r)).to.deep.equal([0, 1]);
   });
 });
