@@ -7,6 +7,7 @@ import { acquireDevice, adapterName, type AdapterDescription, type DeviceOptions
 import { BufferPool } from './gpu/buffer-pool.js';
 import { KernelRegistry, type CompiledKernel, type KernelSource } from './gpu/kernel-registry.js';
 import { Scheduler } from './gpu/scheduler.js';
+import { Profiler, type ProfileEntry } from './gpu/profiler.js';
 import { Tensor, type DType, type TensorOwner } from './tensor.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
 import { DTypeError, ShapeError, ValueError } from './errors.js';
@@ -186,6 +187,38 @@ export class Engine implements TensorOwner {
   compile(kernel: KernelSource, entryPoint: string, constants: Record<string, number> = {}): Promise<CompiledKernel> {
     this.scheduler.assertAlive();
     return this.registry.compile(kernel, entryPoint, constants);
+  }
+
+  /** True when the device has `timestamp-query`, so `profile()` can time kernels. */
+  get canProfile(): boolean {
+    return this.device.features.has('timestamp-query');
+  }
+
+  /**
+   * GPU time of every dispatch that `record` records, in order: one entry per
+   * dispatch with its shader file, entry point and milliseconds. Work recorded
+   * before the call is submitted first and is not counted. Each dispatch runs
+   * in its own timestamped pass while profiling (see src/gpu/profiler.ts), so
+   * use it to see which kernel costs what, not to time the whole step.
+   */
+  async profile(record: () => void | Promise<void>): Promise<ProfileEntry[]> {
+    this.scheduler.assertAlive();
+    if (!this.canProfile) throw new ValueError(`profile: this device has no 'timestamp-query' feature (adapter: ${this.adapterName})`);
+    if (this.scheduler.profiler) throw new ValueError('profile: already profiling (profile calls do not nest)');
+    this.scheduler.flush();
+    const profiler = new Profiler(this.device, this.scheduler.maxDispatches);
+    this.scheduler.profiler = profiler;
+    try {
+      try {
+        await record();
+      } finally {
+        // Submit what `record` left pending while the profiler still owns the passes.
+        try { this.scheduler.flush(); } finally { this.scheduler.profiler = null; }
+      }
+      return await profiler.results();
+    } finally {
+      profiler.destroy();
+    }
   }
 
   stats(): EngineStats {

@@ -3,6 +3,7 @@
  */
 export { createEngine, Engine } from './engine.js';
 export type { EngineOptions, EngineStats, TensorData } from './engine.js';
+export type { ProfileEntry } from './gpu/profiler.js';
 export { Tensor } from './tensor.js';
 export type { DType, TypedArrayFor } from './tensor.js';
 export type { AdapterDescription, DeviceOptions } from './gpu/device.js';

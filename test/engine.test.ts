@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { getEngine, newEngine } from './helpers/engine.js';
 import { expectBitEqual } from './helpers/compare.js';
 import { uniform } from './helpers/random.js';
-import { createEngine, DeviceLostError, DisposedError, ShaderError, ShapeError, type Tensor } from '../src/index.js';
+import { createEngine, DeviceLostError, DisposedError, ShaderError, ShapeError, ValueError, type Tensor } from '../src/index.js';
 
 /** Runs fn and returns what it threw (or fails the test if it did not throw). */
 async function thrown(fn: () => unknown): Promise<Error> {
@@ -227,5 +227,31 @@ describe('engine core', () => {
     expect(() => engine.relu(y)).to.throw(DeviceLostError);
     const err = await thrown(() => y.read());
     expect(err).to.be.instanceOf(DeviceLostError);
+  });
+
+  it('profile() times each dispatch with timestamp queries, without changing results', async () => {
+    const engine = await getEngine();
+    const a = engine.tensor(uniform(64 * 48, -1, 1, 11), [64, 48]);
+    const b = engine.tensor(uniform(48 * 32, -1, 1, 12), [48, 32]);
+    const plain = await engine.relu(engine.matmul(a, b)).read();
+    if (!engine.canProfile) {
+      expect((await thrown(() => engine.profile(() => {}))) ).to.be.instanceOf(ValueError);
+      return;
+    }
+    let profiled: Float32Array | null = null;
+    const entries = await engine.profile(async () => {
+      const y = engine.relu(engine.matmul(a, b));
+      profiled = await y.read(); // a read inside the profiled region is allowed
+      engine.relu(y);
+    });
+    expectBitEqual(profiled!, plain);
+    expect(entries.map((e) => e.kernel)).to.deep.equal(['shaders/matmul.wgsl', 'shaders/activations.wgsl', 'shaders/activations.wgsl']);
+    for (const e of entries) expect(e.gpuMs).to.be.a('number').and.satisfy((v: number) => Number.isFinite(v) && v >= 0);
+    expect(entries.some((e) => e.gpuMs > 0), 'some kernel took measurable time').to.equal(true);
+    // Profiling ends with the call: later work runs in the normal single pass.
+    expect(engine.scheduler.profiler).to.equal(null);
+    expect(await thrown(() => engine.profile(() => { throw new ShapeError('from record'); }))).to.be.instanceOf(ShapeError);
+    expect(engine.scheduler.profiler).to.equal(null);
+    expectBitEqual(await engine.relu(engine.matmul(a, b)).read(), plain);
   });
 });

@@ -63,7 +63,8 @@ export async function requestNodeAdapter(choice: string | undefined): Promise<No
 
   const tryAdapter = async (flags: string[]): Promise<NodeAdapter | null> => {
     try {
-      const gpu = dawn.create(flags);
+      // Unquantized timestamps: engine.profile() times single kernels of a few microseconds.
+      const gpu = dawn.create([...flags, 'disable-dawn-features=timestamp_quantization']);
       const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
       return adapter ? { gpu, adapter } : null;
     } catch {

@@ -14,6 +14,7 @@
 import type { BufferPool } from './buffer-pool.js';
 import type { CompiledKernel, KernelRegistry } from './kernel-registry.js';
 import { DeviceLostError, ShaderError, WgslTensorError } from '../errors.js';
+import type { Profiler } from './profiler.js';
 
 const UNIFORM_USAGE = 0x0040 /* UNIFORM */ | 0x0008 /* COPY_DST */;
 const STAGING_USAGE = 0x0001 /* MAP_READ */ | 0x0008 /* COPY_DST */;
@@ -52,9 +53,11 @@ export class Scheduler {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private readonly stagingFree: GPUBuffer[] = [];
-  private readonly maxDispatches: number;
+  readonly maxDispatches: number;
   private counters: SchedulerStats = { dispatches: 0, submits: 0, reads: 0 };
   private asyncError: WgslTensorError | null = null;
+  /** While set, every dispatch gets its own timestamped pass (see profiler.ts). */
+  profiler: Profiler | null = null;
   /** Set once the device is lost; every call then throws it. */
   lostError: DeviceLostError | null = null;
   private readonly lostPromise: Promise<never>;
@@ -142,6 +145,10 @@ export class Scheduler {
       }
     }
     const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries });
+    if (this.profiler) {
+      this.endPass();
+      this.pass = this.getEncoder().beginComputePass(this.profiler.passFor(kernel));
+    }
     this.pass ??= this.getEncoder().beginComputePass();
     this.pass.setPipeline(kernel.pipeline);
     this.pass.setBindGroup(0, bindGroup);
@@ -177,6 +184,7 @@ export class Scheduler {
     this.throwAsyncErrors();
     if (!this.encoder) return;
     this.endPass();
+    this.profiler?.resolve(this.encoder);
     if (this.slotsUsed > 0) this.device.queue.writeBuffer(this.arenaGpu, 0, this.arenaCpu, 0, this.slotsUsed * this.slotStride);
     const commands = this.encoder.finish();
     this.encoder = null;
