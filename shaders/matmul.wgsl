@@ -15,6 +15,19 @@
 //   HAS_BIAS:   add bias[n]; without it `bias` is bound to any readable buffer and never read
 //   ACCUMULATE: add the old value of C (gradient accumulation); linear, no bias
 //
+// Backward-pass fusions (the training step uses them to save whole dispatches):
+//   GATE_MASK:  C[m, n] *= gate_mask[m, n]            (dropout backward: dX = dY * mask)
+//   GATE_ACTIVATION: C[m, n] *= act'(gate_y[m, n])    (0 none, 1 relu, 2 sigmoid, 3 tanh;
+//               act' from the forward OUTPUT y: relu y > 0 ? 1 : 0 (a select, so a
+//               masked unit is exactly 0 even for inf/NaN), sigmoid y(1-y), tanh 1-y^2)
+//               So dZ_below = (dY W^T) * mask * act'(y_below) comes out of ONE kernel,
+//               bit-identical to the three separate kernels (same f32 operations in the same order).
+//   SUMS_ROW:   op(A) gets a virtual extra row M of ONES, whose output row is the
+//               column sums  s[n] = sum_k op(B)[k, n],  stored at c[params.sums_offset + n].
+//               With A = X^T and B = dZ that row is the bias gradient db = 1^T dZ, computed
+//               in the same dispatch as dW = X^T dZ: a bias is a weight on a constant-1 input.
+//               The dispatch covers M + 1 rows; `c` is bound from C's start to past s's end.
+//
 // Two entry points, picked by shape in src/ops/matmul.ts:
 //   tiled  - the main kernel. Each invocation computes an 8x8 block of C in
 //            registers (16 vec4 accumulators); a workgroup of 8x8 invocations
@@ -38,7 +51,8 @@
 //            Dispatch: grid1D(M * N, 64) workgroups (2-D when > 65535).
 //
 // Bindings (group 0): 0 params (uniform), 1 a (read), 2 b (read), 3 bias (read), 4 c (read_write),
-//   5 b4 (read: the same B as vec4, tiled_vec4 binds it instead of b).
+//   5 b4 (read: the same B as vec4, tiled_vec4 binds it instead of b),
+//   6 gate_mask (read, [M, N]), 7 gate_y (read, [M, N]). Unused ones are bound to any readable buffer.
 // Workgroup memory is not used anywhere: shared-memory tiles need barriers,
 // which cost a coroutine switch each on SwiftShader (see shared TOOLCHAIN notes).
 
@@ -46,6 +60,7 @@ struct Params {
   m: u32,
   n: u32,
   k: u32,
+  sums_offset: u32, // SUMS_ROW: element index in c where the column sums go
 }
 
 override TRANSPOSE_A: bool = false;
@@ -53,6 +68,9 @@ override TRANSPOSE_B: bool = false;
 override ACTIVATION: u32 = 0u;
 override HAS_BIAS: bool = false;
 override ACCUMULATE: bool = false;
+override GATE_MASK: bool = false;
+override GATE_ACTIVATION: u32 = 0u;
+override SUMS_ROW: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -60,6 +78,8 @@ override ACCUMULATE: bool = false;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 @group(0) @binding(5) var<storage, read> b4: array<vec4f>;
+@group(0) @binding(6) var<storage, read> gate_mask: array<f32>;
+@group(0) @binding(7) var<storage, read> gate_y: array<f32>;
 
 // ---- epilogue (copied from shaders/activations.wgsl, plus 'linear') ----
 
@@ -77,13 +97,38 @@ fn activate(v: f32) -> f32 {
   }
 }
 
-/** Bias, old value and activation for C[row, col], then the store. The caller checks bounds. */
+/** Multiply by act'(y), from the forward output y (the backward gate). */
+fn gate_activation(g: f32, y: f32) -> f32 {
+  switch GATE_ACTIVATION {
+    case 2u: { return g * (y * (1.0 - y)); }
+    case 3u: { return g * (1.0 - y * y); }
+    default: { return select(0.0, g, y > 0.0); }
+  }
+}
+
+/** Bias, old value, activation and backward gates for C[row, col], then the store. The caller checks bounds. */
 fn store(row: u32, col: u32, sum: f32) {
   let i = row * params.n + col;
   var v = sum;
   if (HAS_BIAS) { v += bias[col]; }
   if (ACCUMULATE) { v += c[i]; }
-  c[i] = activate(v);
+  v = activate(v);
+  if (GATE_MASK) { v = v * gate_mask[i]; }
+  if (GATE_ACTIVATION != 0u) { v = gate_activation(v, gate_y[i]); }
+  c[i] = v;
+}
+
+/** SUMS_ROW: store the column sum of op(B) for column col. */
+fn store_sum(col: u32, sum: f32) {
+  let i = params.sums_offset + col;
+  var v = sum;
+  if (ACCUMULATE) { v += c[i]; }
+  c[i] = v;
+}
+
+/** Does the 8-row block starting at m0 hold the virtual ones row (row M)? */
+fn holds_sums_row(m0: u32) -> bool {
+  return SUMS_ROW && m0 <= params.m && params.m < m0 + TILE;
 }
 
 // ---- addressing of op(A)[m, k] and op(B)[k, n] ----
@@ -126,13 +171,15 @@ fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: v
   let cb7 = b_col_offset(min(n0 + 7u, last_n));
   let sa = a_k_stride();
   let sb = b_k_stride();
+  // A block of only the virtual ones row (SUMS_ROW) has no real row: skip the product.
+  let k_end = select(params.k, 0u, m0 >= params.m);
 
   // acc[2 * i] holds C[m0 + i, n0 .. n0 + 3], acc[2 * i + 1] holds C[m0 + i, n0 + 4 .. n0 + 7].
   // Only constant indices are used, so the array lives in registers.
   var acc: array<vec4f, 16>;
   var ka = 0u;
   var kb = 0u;
-  for (var k = 0u; k < params.k; k++) {
+  for (var k = 0u; k < k_end; k++) {
     let lo = vec4f(b[cb0 + kb], b[cb1 + kb], b[cb2 + kb], b[cb3 + kb]);
     let hi = vec4f(b[cb4 + kb], b[cb5 + kb], b[cb6 + kb], b[cb7 + kb]);
     let a0 = a[ra0 + ka];
@@ -165,6 +212,18 @@ fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: v
   store_row(m0 + 5u, n0, acc[10], acc[11]);
   store_row(m0 + 6u, n0, acc[12], acc[13]);
   store_row(m0 + 7u, n0, acc[14], acc[15]);
+
+  if (holds_sums_row(m0)) {
+    var lo = vec4f(0.0);
+    var hi = vec4f(0.0);
+    var kk = 0u;
+    for (var k = 0u; k < params.k; k++) {
+      lo += vec4f(b[cb0 + kk], b[cb1 + kk], b[cb2 + kk], b[cb3 + kk]);
+      hi += vec4f(b[cb4 + kk], b[cb5 + kk], b[cb6 + kk], b[cb7 + kk]);
+      kk += sb;
+    }
+    store_sums(n0, lo, hi);
+  }
 }
 
 // ---- tiled_vec4: the same 8x8 blocks, reading B four columns at a time ----
@@ -190,10 +249,11 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   let cb_lo = min(n0 / 4u, n4 - 1u);
   let cb_hi = min(n0 / 4u + 1u, n4 - 1u);
   let sa = a_k_stride();
+  let k_end = select(params.k, 0u, m0 >= params.m);
   var acc: array<vec4f, 16>;
   var ka = 0u;
   var kb = 0u;
-  for (var k = 0u; k < params.k; k++) {
+  for (var k = 0u; k < k_end; k++) {
     let lo = b4[cb_lo + kb];
     let hi = b4[cb_hi + kb];
     let a0 = a[ra0 + ka];
@@ -223,6 +283,24 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   store_row(m0 + 5u, n0, acc[10], acc[11]);
   store_row(m0 + 6u, n0, acc[12], acc[13]);
   store_row(m0 + 7u, n0, acc[14], acc[15]);
+
+  if (holds_sums_row(m0)) {
+    var lo = vec4f(0.0);
+    var hi = vec4f(0.0);
+    var kk = 0u;
+    for (var k = 0u; k < params.k; k++) {
+      lo += b4[cb_lo + kk];
+      hi += b4[cb_hi + kk];
+      kk += n4;
+    }
+    store_sums(n0, lo, hi);
+  }
+}
+
+fn store_sums(n0: u32, lo: vec4f, hi: vec4f) {
+  for (var j = 0u; j < TILE && n0 + j < params.n; j++) {
+    store_sum(n0 + j, select(lo, hi, j >= 4u)[j & 3u]);
+  }
 }
 
 fn store_row(row: u32, n0: u32, lo: vec4f, hi: vec4f) {
@@ -239,13 +317,20 @@ fn store_row(row: u32, n0: u32, lo: vec4f, hi: vec4f) {
 fn per_output(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
               @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * 64u + lid;
-  if (i >= params.m * params.n) { return; }
+  let rows = select(params.m, params.m + 1u, SUMS_ROW);
+  if (i >= rows * params.n) { return; }
   let row = i / params.n;
   let col = i % params.n;
+  let sb = b_k_stride();
+  if (row == params.m) { // SUMS_ROW: the virtual row of ones
+    var total = 0.0;
+    for (var k = 0u; k < params.k; k++) { total += b[b_col_offset(col) + k * sb]; }
+    store_sum(col, total);
+    return;
+  }
   let ra = a_row_offset(row);
   let cb = b_col_offset(col);
   let sa = a_k_stride();
-  let sb = b_k_stride();
   // Four partial sums: independent chains keep the FPU busy instead of waiting on one.
   var s = vec4f(0.0);
   var k = 0u;

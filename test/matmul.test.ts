@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { getEngine } from './helpers/engine.js';
 import { expectClose } from './helpers/compare.js';
 import { uniform } from './helpers/random.js';
-import { matmul as matmulRef } from '../src/reference/matmul.js';
+import { columnSumsOfB, matmul as matmulRef } from '../src/reference/matmul.js';
+import { dropoutMask } from '../src/reference/dropout.js';
+import { expectBitEqual } from './helpers/compare.js';
 import type { EpilogueActivation } from '../src/reference/activations.js';
 import { DTypeError, DisposedError, ShapeError, ValueError, type Engine, type Tensor } from '../src/index.js';
 
@@ -152,6 +154,84 @@ describe('matmul', () => {
     }
   });
 
+  describe('backward fusions', () => {
+    // dX = dY·Wᵀ gated by a dropout mask and act'(y) of the layer below, in one kernel.
+    // (M, K, N) with transposeB (the dX form): 3x5x7 per_output, 200x37x132 tiled;
+    // without transposeB 200x37x132 takes tiled_vec4.
+    const GATED: [number, number, number, boolean][] = [[1, 1, 1, true], [3, 5, 7, true], [200, 37, 132, true], [200, 37, 132, false], [61, 10, 67, true]];
+    for (const [m, k, n, transposeB] of GATED) {
+      for (const activation of ['relu', 'sigmoid', 'tanh'] as const) {
+        it(`gradMask + activationGrad ${activation}, ${m}x${k}x${n}${transposeB ? ' B stored transposed' : ''}: equal to the three separate kernels`, async () => {
+          const engine = await getEngine();
+          const aData = uniform(m * k, m + k, -1, 1);
+          const bData = uniform(k * n, n + 3, -1, 1);
+          // Forward outputs of the layer below: relu outputs include exact zeros and negatives-made-zero;
+          // sigmoid in (0, 1); tanh in (-1, 1). A few extreme values too.
+          const yData = Float32Array.from(uniform(m * n, 7, -1, 1), (v) => activation === 'relu' ? Math.max(v, 0) : activation === 'sigmoid' ? (v + 1) / 2 : v);
+          yData[0] = activation === 'relu' ? 0 : yData[0]!;
+          const maskData = dropoutMask(m * n, 0.3, 5, 2);
+          const a = engine.tensor(aData, [m, k]);
+          const b = engine.tensor(bData, transposeB ? [n, k] : [k, n]);
+          const y = engine.tensor(yData, [m, n]);
+          const mask = engine.tensor(maskData, [m, n]);
+          const fused = await engine.matmul(a, b, { transposeB, gradMask: mask, activationGrad: { activation, output: y } }).read();
+          const product = engine.matmul(a, b, { transposeB });
+          const separate = engine.dropoutBackward(product, mask);
+          const backward = activation === 'relu' ? engine.reluBackward(separate, y)
+            : activation === 'sigmoid' ? engine.sigmoidBackward(separate, y) : engine.tanhBackward(separate, y);
+          expectBitEqual(fused, await backward.read(), 'fused vs separate kernels');
+          const ref = matmulRef(aData, bData, m, k, n, { transposeB, gradMask: maskData, activationGrad: { activation, output: yData } });
+          expectClose(fused, ref, tolerance(k), 'fused vs reference');
+          for (const t of [a, b, y, mask, product, separate, backward]) t.dispose();
+        });
+      }
+    }
+
+    it('activationGrad relu gives exactly 0 where y <= 0, even for infinite or NaN products', async () => {
+      const engine = await getEngine();
+      const a = engine.tensor([1e30, 1e30, NaN, 1], [4, 1]);
+      const b = engine.tensor([1e30, -1e30], [1, 2]);
+      const y = engine.tensor([0, 1, -0, 2, 3, 0, 1, 1], [4, 2]);
+      const out = await engine.matmul(a, b, { activationGrad: { activation: 'relu', output: y } }).read();
+      expectClose(out, Float32Array.from([0, -Infinity, 0, -Infinity, NaN, 0, 1e30, -1e30]), {}, 'gated extremes');
+    });
+
+    // dW = Xᵀ·dZ and db = Σ_rows dZ in one dispatch. M = 64 needs an extra workgroup
+    // row just for the ones row, M = 61 puts it inside the last block, small
+    // outputs take per_output; N = 132 takes tiled_vec4, N = 129 tiled.
+    const SUMS: [number, number, number, boolean][] = [[1, 1, 1, false], [64, 37, 132, false], [61, 37, 129, false],
+      [200, 256, 132, false], [8, 5, 10, false], [64, 37, 132, true], [512, 256, 10, false]];
+    for (const [m, k, n, transposeB] of SUMS) {
+      it(`columnSumsOut: dW and db together, ${m}x${k}x${n}${transposeB ? ' B stored transposed' : ''}, accumulating too`, async () => {
+        const engine = await getEngine();
+        const xData = uniform(k * m, m + 1, -1, 1); // X is [K = batch, M = inputs]: A = Xᵀ
+        const dzData = uniform(k * n, n + 2, -1, 1);
+        const x = engine.tensor(xData, [k, m]);
+        const dz = engine.tensor(dzData, transposeB ? [n, k] : [k, n]);
+        // One flat buffer: [guard 64][dW M*N][padding to 64][db N][guard 64], like Sequential's gradients.
+        const dwAt = 64;
+        const dbAt = dwAt + Math.ceil((m * n) / 64) * 64 + 64;
+        const size = dbAt + Math.ceil(n / 64) * 64 + 64;
+        const flat = engine.tensor(new Float32Array(size).fill(7), [size]);
+        const dw = engine.view(flat, dwAt, [m, n]);
+        const db = engine.view(flat, dbAt, [n]);
+        engine.matmul(x, dz, { transposeA: true, transposeB, out: dw, columnSumsOut: db });
+        const all = await flat.read();
+        const dwRef = matmulRef(xData, dzData, m, k, n, { transposeA: true, transposeB });
+        const dbRef = columnSumsOfB(dzData, k, n, transposeB);
+        expectClose(all.subarray(dwAt, dwAt + m * n), dwRef, tolerance(k), 'dW');
+        expectClose(all.subarray(dbAt, dbAt + n), dbRef, tolerance(k), 'db');
+        const untouched = [...all.subarray(0, dwAt), ...all.subarray(dwAt + m * n, dbAt), ...all.subarray(dbAt + n)];
+        expect(untouched.every((v) => v === 7), 'guards and padding untouched').to.equal(true);
+        engine.matmul(x, dz, { transposeA: true, transposeB, out: dw, columnSumsOut: db, accumulate: true });
+        const twice = await flat.read();
+        expectClose(twice.subarray(dbAt, dbAt + n), dbRef.map((v) => 2 * v), tolerance(2 * k), 'db accumulated');
+        expectClose(twice.subarray(dwAt, dwAt + m * n), dwRef.map((v) => 2 * v), tolerance(2 * k), 'dW accumulated');
+        for (const t of [x, dz, flat]) t.dispose();
+      });
+    }
+  });
+
   it('rejects bad arguments with typed errors before dispatching anything', async () => {
     const engine = await getEngine();
     const a = engine.tensor(uniform(12, 1), [3, 4]);
@@ -182,6 +262,14 @@ describe('matmul', () => {
       [() => engine.matmul(a, b2, { out, accumulate: true, activation: 'relu' }), ValueError, /accumulate works only/],
       [() => engine.matmul(a, b2, { out, accumulate: true, bias: bias2 }), ValueError, /accumulate works only/],
       [() => engine.matmul(a, b2, { transposeA: 1 as never }), ValueError, /transposeA must be a boolean/],
+      [() => engine.matmul(a, b2, { gradMask: bias2 }), ShapeError, /matmul: gradMask must be 2-D/],
+      [() => engine.matmul(a, b2, { gradMask: b2 }), ShapeError, /matmul: gradMask must have shape \[3,2\]/],
+      [() => engine.matmul(a, b2, { activationGrad: { activation: 'gelu' as never, output: out } }), ValueError, /activationGrad must be/],
+      [() => engine.matmul(a, b2, { activationGrad: { activation: 'relu', output: b2 } }), ShapeError, /activationGrad.output must have shape \[3,2\]/],
+      [() => engine.matmul(a, b2, { out, gradMask: engine.view(out, 0, [3, 2]) }), ValueError, /out shares its GPU buffer with gradMask/],
+      [() => engine.matmul(a, b2, { columnSumsOut: bias2 }), ValueError, /columnSumsOut must be a view into the same buffer as out/],
+      [() => engine.matmul(a, b2, { out, columnSumsOut: bias2 }), ValueError, /columnSumsOut must be a view into the same buffer as out/],
+      [() => engine.matmul(a, b2, { out, columnSumsOut: bias3 }), ShapeError, /columnSumsOut must have 2 elements/],
     ];
     for (const [call, type, message] of cases) {
       expect(call).to.throw(type as never, message);

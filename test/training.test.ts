@@ -56,7 +56,7 @@ describe('training API', function () {
     const engine = await getEngine();
     const { x, y } = blobs(12, 6, 3);
     const model = new Sequential(engine, [
-      dropout(0.25), dense(6, 8), tanh(), dense(8, 3 * 2), maxout(3, 2), dropout(0.5),
+      dropout(0.25), dense(6, 8), tanh(), dense(8, 3 * 2), maxout(3, 2), tanh(), dropout(0.5),
       dense(3, 5), sigmoid(), dense(5, 4), relu(), dense(4, 3),
     ], { seed: 11 });
     const opts = { training: true, step: 5 }; // fixed dropout masks
@@ -214,6 +214,31 @@ describe('training API', function () {
         expect(Array.from(r)).to.deep.equal([0, 1]);
       });
     }
+  });
+
+  it('one step of the Keras MLP (784-512-512-10, dropout) is 14 dispatches, 1 submit and no reads', async () => {
+    const engine = await getEngine();
+    const rows = 64;
+    const x = uniform(rows * 784, 4, 0, 1);
+    const y = Int32Array.from({ length: rows }, (_, i) => i % 10);
+    const data = ResidentDataset.upload(engine, x, y, 784, { classes: 10 });
+    const order = engine.tensor(Uint32Array.from({ length: rows }, (_, i) => i), [rows], 'u32');
+    const model = new Sequential(engine, [
+      dense(784, 512), relu(), dropout(0.2), dense(512, 512), relu(), dropout(0.2), dense(512, 10),
+    ], { optimizer: rmsprop() });
+    model.recordTrainingStep(data, order, 0, rows); // warm-up: pipelines compile
+    await engine.sync();
+    const before = engine.stats();
+    for (let s = 0; s < 3; s++) model.recordTrainingStep(data, order, 0, rows);
+    const after = engine.stats();
+    // gather 1, forward 3 matmuls + 2 dropouts, loss 1, backward: 3 dW+db matmuls and
+    // 2 gated dX matmuls, optimizer 1.
+    expect((after.dispatches - before.dispatches) / 3, 'dispatches per step').to.equal(14);
+    expect((after.submits - before.submits) / 3, 'submits per step').to.equal(1);
+    expect(after.reads - before.reads, 'reads').to.equal(0);
+    model.dispose();
+    order.dispose();
+    data.dispose();
   });
 
   it('trains from a resident dataset: the data is uploaded once', async () => {

@@ -18,7 +18,7 @@ import { ResidentDataset } from '../data/resident-dataset.js';
 import { gatherBatch } from '../ops/gather.js';
 import type { DenseSpec, LayerSpec } from './layers.js';
 import { initWeights, SeededRandom } from './init.js';
-import { ActivationStage, DenseStage, DropoutStage, MaxoutStage, type Stage, type StepContext } from './stages.js';
+import { ActivationStage, DenseStage, DropoutStage, MaxoutStage, type BackwardGate, type Stage, type StepContext } from './stages.js';
 import { checkLossName, recordLoss, type LossName } from './losses.js';
 import { rmsprop, type Optimizer } from './optimizers.js';
 import { fit, type FitOptions, type History } from './fit.js';
@@ -224,7 +224,32 @@ export class Sequential {
       { lossSum: this.lossSum, correct: this.correct }, ctx.scratch);
     // Below the first stage with parameters no gradient is needed: stop there.
     const first = this.stages.findIndex((st) => st instanceof DenseStage);
-    for (let i = this.stages.length - 1; i >= first && grad; i--) grad = this.stages[i]!.backward(ctx, grad, i > first);
+    for (const stage of this.stages) stage.gateFused = false;
+    for (let i = this.stages.length - 1; i >= first && grad; i--) {
+      const stage = this.stages[i]!;
+      const gates = stage instanceof DenseStage && i > first ? this.takeGatesBelow(i, first) : [];
+      grad = stage.backward(ctx, grad, i > first, gates);
+    }
+  }
+
+  /**
+   * The backward gates of the stages right below stage i that its dX matmul can
+   * apply in its epilogue, in the order backward would apply them: at most one
+   * dropout mask, then at most one activation derivative (e.g. dense+relu ->
+   * dropout -> dense: both). Marks those stages gateFused for this step.
+   */
+  private takeGatesBelow(i: number, first: number): BackwardGate[] {
+    const gates: BackwardGate[] = [];
+    for (let j = i - 1; j >= first; j--) {
+      const below = this.stages[j]!;
+      const gate = below.backwardGate();
+      const ok = gate && (gate.kind === 'mask' ? gates.length === 0 : !gates.some((g) => g.kind === 'activation'));
+      if (!gate || !ok) break;
+      gates.push(gate);
+      below.gateFused = true;
+      if (gate.kind === 'activation') break;
+    }
+    return gates;
   }
 
   /**

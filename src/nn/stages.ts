@@ -6,6 +6,15 @@
  * DenseStage whose matmul applies bias and activation in its epilogue, and
  * whose backward turns dY into dZ with one activation-backward kernel.
  *
+ * Backward fusion: the elementwise factors that a stage's backward applies
+ * first — a dropout mask, act'(y) of a dense layer's activation — commute
+ * into the epilogue of the dX = dZ·Wᵀ matmul of the dense stage ABOVE it. The
+ * model asks the stages below each dense stage for these `backwardGate`s,
+ * passes them to its backward, and marks the gated stages `gateFused` so they
+ * do not apply them again. Likewise each dense stage writes dW and db with ONE
+ * matmul (`columnSumsOut`: db is the row of ones times dZ). For the Keras MLP
+ * (784-512-512-10, dropout 0.2) this takes a step from 21 dispatches to 14.
+ *
  * Tensor lifetime: every tensor a stage creates during a step goes into the
  * step's `scratch` list and is disposed once the step is recorded; the pool
  * reuses those buffers on the next step (after the submit).
@@ -31,12 +40,27 @@ export interface DenseParams {
   biasGrad: Tensor | null;
 }
 
+/** An elementwise factor of a stage's backward that the dense stage above can apply in its dX epilogue. */
+export type BackwardGate =
+  | { kind: 'mask'; mask: Tensor }
+  | { kind: 'activation'; activation: 'relu' | 'sigmoid' | 'tanh'; output: Tensor };
+
 export interface Stage {
   readonly name: string;
   readonly outUnits: number;
+  /**
+   * Set by the model for the current step: the stage above already applied this
+   * stage's backwardGate() to the gradient, so backward() must not apply it again.
+   */
+  gateFused: boolean;
   forward(ctx: StepContext, x: Tensor): Tensor;
-  /** Returns dX, or null when `needInputGrad` is false (the first stage). */
-  backward(ctx: StepContext, dy: Tensor, needInputGrad: boolean): Tensor | null;
+  /**
+   * Returns dX, or null when `needInputGrad` is false (the first stage).
+   * `inputGates`: gates of the stages below to fold into dX (dense stages only).
+   */
+  backward(ctx: StepContext, dy: Tensor, needInputGrad: boolean, inputGates?: BackwardGate[]): Tensor | null;
+  /** The gate this stage's backward starts with in this step, if any (after forward). */
+  backwardGate(): BackwardGate | null;
 }
 
 function track<T extends Tensor>(ctx: StepContext, t: T): T {
@@ -47,6 +71,7 @@ function track<T extends Tensor>(ctx: StepContext, t: T): T {
 export class DenseStage implements Stage {
   private input: Tensor | null = null;
   private output: Tensor | null = null;
+  gateFused = false;
 
   constructor(
     readonly name: string,
@@ -68,22 +93,39 @@ export class DenseStage implements Stage {
     return y;
   }
 
-  backward(ctx: StepContext, dy: Tensor, needInputGrad: boolean): Tensor | null {
+  backwardGate(): BackwardGate | null {
+    return this.activation === 'linear' ? null : { kind: 'activation', activation: this.activation, output: this.output! };
+  }
+
+  backward(ctx: StepContext, dy: Tensor, needInputGrad: boolean, inputGates: BackwardGate[] = []): Tensor | null {
     const { engine } = ctx;
     const x = this.input!;
     const y = this.output!;
-    // dZ = dY ⊙ act'(Z), computed from the stored output y.
+    // dZ = dY ⊙ act'(Z), computed from the stored output y — unless the stage
+    // above already did it in its dX epilogue (gateFused).
     let dz = dy;
-    if (this.activation === 'relu') dz = track(ctx, engine.reluBackward(dy, y));
-    else if (this.activation === 'sigmoid') dz = track(ctx, engine.sigmoidBackward(dy, y));
-    else if (this.activation === 'tanh') dz = track(ctx, engine.tanhBackward(dy, y));
-    // dW = Xᵀ dZ and db = Σ_rows dZ, written straight into the flat gradient buffer.
-    engine.matmul(x, dz, { transposeA: true, out: this.params.weightGrad });
-    if (this.params.biasGrad) engine.columnSums(dz, { out: this.params.biasGrad });
+    if (!this.gateFused) {
+      if (this.activation === 'relu') dz = track(ctx, engine.reluBackward(dy, y));
+      else if (this.activation === 'sigmoid') dz = track(ctx, engine.sigmoidBackward(dy, y));
+      else if (this.activation === 'tanh') dz = track(ctx, engine.tanhBackward(dy, y));
+    }
+    // dW = Xᵀ dZ and db = 1ᵀ dZ (column sums), both from one matmul straight into
+    // the flat gradient buffer, where db sits right after dW.
+    engine.matmul(x, dz, {
+      transposeA: true, out: this.params.weightGrad,
+      ...(this.params.biasGrad ? { columnSumsOut: this.params.biasGrad } : {}),
+    });
     // L2: d/dW (λ/2 ‖W‖²) = λ W.
     if (this.l2 > 0) engine.axpy(this.params.weightGrad, this.params.weight, this.l2);
-    // dX = dZ Wᵀ (the transpose is read in place).
-    return needInputGrad ? track(ctx, engine.matmul(dz, this.params.weight, { transposeB: true })) : null;
+    if (!needInputGrad) return null;
+    // dX = dZ Wᵀ (the transpose is read in place), times the gates of the stages below.
+    const mask = inputGates.find((g) => g.kind === 'mask');
+    const act = inputGates.find((g) => g.kind === 'activation');
+    return track(ctx, engine.matmul(dz, this.params.weight, {
+      transposeB: true,
+      ...(mask ? { gradMask: mask.mask } : {}),
+      ...(act ? { activationGrad: { activation: act.activation, output: act.output } } : {}),
+    }));
   }
 
   /** After the optimizer step: the max-norm constraint, if any. */
@@ -94,6 +136,7 @@ export class DenseStage implements Stage {
 
 export class ActivationStage implements Stage {
   private output: Tensor | null = null;
+  gateFused = false;
   constructor(readonly name: string, readonly outUnits: number, readonly activation: ActivationKind) {}
 
   forward(ctx: StepContext, x: Tensor): Tensor {
@@ -102,8 +145,13 @@ export class ActivationStage implements Stage {
     return this.output;
   }
 
+  backwardGate(): BackwardGate | null {
+    return { kind: 'activation', activation: this.activation, output: this.output! };
+  }
+
   backward(ctx: StepContext, dy: Tensor, needInputGrad: boolean): Tensor | null {
     if (!needInputGrad) return null;
+    if (this.gateFused) return dy;
     const e = ctx.engine;
     const y = this.output!;
     return track(ctx, this.activation === 'relu' ? e.reluBackward(dy, y)
@@ -113,6 +161,10 @@ export class ActivationStage implements Stage {
 
 export class MaxoutStage implements Stage {
   private argmax: Tensor | null = null;
+  gateFused = false;
+  /** Maxout's backward is a scatter (to the winning piece), not an elementwise factor. */
+  backwardGate(): BackwardGate | null { return null; }
+
   constructor(readonly name: string, readonly outUnits: number, readonly pieces: number) {}
 
   forward(ctx: StepContext, x: Tensor): Tensor {
@@ -128,6 +180,7 @@ export class MaxoutStage implements Stage {
 
 export class DropoutStage implements Stage {
   private mask: Tensor | null = null;
+  gateFused = false;
   constructor(readonly name: string, readonly outUnits: number, readonly rate: number, readonly seed: number) {}
 
   forward(ctx: StepContext, x: Tensor): Tensor {
@@ -140,8 +193,13 @@ export class DropoutStage implements Stage {
     return track(ctx, y);
   }
 
+  /** In training the mask is the gate; at inference (or rate 0) dropout is the identity. */
+  backwardGate(): BackwardGate | null {
+    return this.mask ? { kind: 'mask', mask: this.mask } : null;
+  }
+
   backward(ctx: StepContext, dy: Tensor, needInputGrad: boolean): Tensor | null {
     if (!needInputGrad) return null;
-    return this.mask ? track(ctx, ctx.engine.dropoutBackward(dy, this.mask)) : dy;
+    return this.mask && !this.gateFused ? track(ctx, ctx.engine.dropoutBackward(dy, this.mask)) : dy;
   }
 }

@@ -8,6 +8,13 @@
  * inference 1x784x512, the 10-unit output layer 256x512x10, its weight
  * gradient 512x256x10), most lanes would sit idle or recompute clamped
  * duplicates, so `per_output` (one dot product per invocation) is used instead.
+ *
+ * Backward fusions, used by the training step (src/nn/stages.ts):
+ * - `gradMask` / `activationGrad` multiply dX = dY Wᵀ by the dropout mask and
+ *   by act'(y) of the layer below in the epilogue, replacing a dropout-backward
+ *   and an activation-backward dispatch.
+ * - `columnSumsOut` also writes Σ_k op(B)[k, n]: for dW = Xᵀ dZ that is the bias
+ *   gradient db, so one dispatch gives both dW and db.
  */
 import source from '../../shaders/matmul.wgsl';
 import type { Engine } from '../engine.js';
@@ -46,10 +53,28 @@ export interface MatmulOptions {
   out?: Tensor;
   /** With `out`: C = C_old + op(A) op(B) (gradient accumulation). Only with linear activation and no bias. */
   accumulate?: boolean;
+  /** Backward epilogue: C *= gradMask elementwise (f32 [M, N], e.g. a dropout mask). */
+  gradMask?: Tensor;
+  /**
+   * Backward epilogue: C *= act'(y) elementwise, from the forward output y
+   * (f32 [M, N]) of a relu, sigmoid or tanh layer. Applied after `gradMask`.
+   */
+  activationGrad?: { activation: 'relu' | 'sigmoid' | 'tanh'; output: Tensor };
+  /**
+   * Also write s[n] = Σ_k op(B)[k, n] into this f32 [N] tensor: as if op(A) had an
+   * extra row of ones. With a = X (transposeA), b = dZ and out = dW, s is the bias
+   * gradient db. It must be a view into the same buffer as `out`, placed after it
+   * (Sequential lays each dense layer's weight and bias gradients out that way),
+   * because one dispatch writes both. Only with linear activation and no bias.
+   */
+  columnSumsOut?: Tensor;
 }
 
 const ACTIVATIONS = Object.keys(MATMUL_ACTIVATION_CODES);
-const OPTION_NAMES = new Set(['transposeA', 'transposeB', 'bias', 'activation', 'out', 'accumulate']);
+const OPTION_NAMES = new Set(['transposeA', 'transposeB', 'bias', 'activation', 'out', 'accumulate',
+  'gradMask', 'activationGrad', 'columnSumsOut']);
+/** GATE_ACTIVATION override values of shaders/matmul.wgsl. */
+const GATE_ACTIVATION_CODES = { relu: 1, sigmoid: 2, tanh: 3 } as const;
 
 function checkFlag(name: string, value: unknown): boolean {
   if (value === undefined) return false;
@@ -97,6 +122,40 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
     if (!out) throw new ValueError('matmul: accumulate needs an out tensor to accumulate into');
     if (activation !== 'linear' || bias) throw new ValueError(`matmul: accumulate works only with activation 'linear' and no bias`);
   }
+  // Backward gates: each an f32 [M, N] tensor read at the output's index.
+  const gradMask = options.gradMask;
+  if (gradMask !== undefined) {
+    checkTensor('matmul', 'gradMask', gradMask, engine, { dtype: 'f32', rank: 2 });
+    if (!sameShape(gradMask.shape, [m, n])) throw new ShapeError(`matmul: gradMask must have shape [${m},${n}] (the result's), got ${describeShape(gradMask.shape)}`);
+  }
+  const activationGrad = options.activationGrad;
+  if (activationGrad !== undefined) {
+    if (activationGrad === null || typeof activationGrad !== 'object' || !(activationGrad.activation in GATE_ACTIVATION_CODES)) {
+      throw new ValueError(`matmul: activationGrad must be { activation: 'relu' | 'sigmoid' | 'tanh', output }, got ${JSON.stringify(activationGrad)}`);
+    }
+    checkTensor('matmul', 'activationGrad.output', activationGrad.output, engine, { dtype: 'f32', rank: 2 });
+    if (!sameShape(activationGrad.output.shape, [m, n])) {
+      throw new ShapeError(`matmul: activationGrad.output must have shape [${m},${n}] (the result's), got ${describeShape(activationGrad.output.shape)}`);
+    }
+  }
+  const sumsOut = options.columnSumsOut;
+  let sumsOffset = 0;
+  if (sumsOut !== undefined) {
+    checkTensor('matmul', 'columnSumsOut', sumsOut, engine, { dtype: 'f32', rank: 1 });
+    if (sumsOut.shape[0] !== n) throw new ShapeError(`matmul: columnSumsOut must have ${n} elements (the columns of the result), got ${describeShape(sumsOut.shape)}`);
+    if (!out || sumsOut.buffer !== out.buffer || sumsOut.byteOffset < out.byteOffset + out.byteLength) {
+      throw new ValueError('matmul: columnSumsOut must be a view into the same buffer as out, placed after out ' +
+        '(one dispatch writes both)');
+    }
+    if (activation !== 'linear' || bias) throw new ValueError(`matmul: columnSumsOut works only with activation 'linear' and no bias`);
+    if (gradMask || activationGrad) throw new ValueError('matmul: columnSumsOut cannot be combined with gradMask or activationGrad');
+    sumsOffset = (sumsOut.byteOffset - out.byteOffset) / 4;
+  }
+  if (out) {
+    for (const [name, t] of [['gradMask', gradMask], ['activationGrad.output', activationGrad?.output]] as const) {
+      if (t && t.buffer === out.buffer) throw new ValueError(`matmul: out shares its GPU buffer with ${name}; write into a separate tensor`);
+    }
+  }
 
   // ---- dispatch ----
   const c = (out as Tensor<'f32'> | undefined) ?? engine.empty([m, n], 'f32');
@@ -106,11 +165,24 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
     ACTIVATION: MATMUL_ACTIVATION_CODES[activation],
     HAS_BIAS: bias ? 1 : 0,
     ACCUMULATE: accumulate ? 1 : 0,
+    GATE_MASK: gradMask ? 1 : 0,
+    GATE_ACTIVATION: activationGrad ? GATE_ACTIVATION_CODES[activationGrad.activation] : 0,
+    SUMS_ROW: sumsOut ? 1 : 0,
   };
-  const uniform = new UniformWriter().u32(m).u32(n).u32(k).bytes();
-  // Without a bias the binding still needs a readable buffer; the kernel never reads it.
-  const buffers = { a: a.binding, b: b.binding, bias: (bias ?? a).binding, c: c.binding };
-  const blocksM = Math.ceil(m / TILE);
+  const uniform = new UniformWriter().u32(m).u32(n).u32(k).u32(sumsOffset).bytes();
+  // With column sums, `c` spans from C's start to the end of the sums (one binding writes both).
+  const cBinding = sumsOut
+    ? { buffer: c.buffer, offset: c.byteOffset, size: sumsOut.byteOffset + sumsOut.byteLength - c.byteOffset }
+    : c.binding;
+  // Unused bindings still need a readable buffer; the kernel never reads them.
+  const shared = {
+    a: a.binding, bias: (bias ?? a).binding, c: cBinding,
+    gate_mask: (gradMask ?? a).binding, gate_y: (activationGrad?.output ?? a).binding,
+  };
+  const buffers = { ...shared, b: b.binding };
+  // The grid covers the virtual ones row too.
+  const rows = sumsOut ? m + 1 : m;
+  const blocksM = Math.ceil(rows / TILE);
   const blocksN = Math.ceil(n / TILE);
   const groupsM = Math.ceil(blocksM / WORKGROUP);
   const groupsN = Math.ceil(blocksN / WORKGROUP);
@@ -121,7 +193,7 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
   if (useTiled && vec4B) {
     engine.scheduler.dispatch({
       kernel: engine.registry.pipeline(KERNEL, 'tiled_vec4', constants),
-      buffers: { a: a.binding, b4: b.binding, bias: (bias ?? a).binding, c: c.binding }, uniform, workgroups: [groupsN, groupsM],
+      buffers: { ...shared, b4: b.binding }, uniform, workgroups: [groupsN, groupsM],
     });
   } else if (useTiled) {
     engine.scheduler.dispatch({
@@ -129,7 +201,7 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
     });
   } else {
     engine.scheduler.dispatch({
-      kernel: engine.registry.pipeline(KERNEL, 'per_output', constants), buffers, uniform, workgroups: grid1D(m * n, 64),
+      kernel: engine.registry.pipeline(KERNEL, 'per_output', constants), buffers, uniform, workgroups: grid1D(rows * n, 64),
     });
   }
   return c;

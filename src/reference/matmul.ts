@@ -3,7 +3,7 @@
  * C = C_old + op(A) op(B) when accumulating. Plain loops, float64 sums, each
  * result rounded to f32. Transposes are read in place, as on the GPU.
  */
-import { activateScalar, type EpilogueActivation } from './activations.js';
+import { activateScalar, derivativeFromOutput, type EpilogueActivation } from './activations.js';
 
 export interface MatmulReferenceOptions {
   transposeA?: boolean;
@@ -12,6 +12,10 @@ export interface MatmulReferenceOptions {
   activation?: EpilogueActivation;
   /** C_old [M, N] to add to the product (the engine's `accumulate`). */
   accumulateInto?: ArrayLike<number>;
+  /** Backward gate: multiply each result by gradMask[M, N] (a dropout mask). */
+  gradMask?: ArrayLike<number>;
+  /** Backward gate: multiply each result by act'(y) from the forward output y [M, N]. */
+  activationGrad?: { activation: 'relu' | 'sigmoid' | 'tanh'; output: ArrayLike<number> };
 }
 
 /**
@@ -21,7 +25,7 @@ export interface MatmulReferenceOptions {
  */
 export function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number,
   options: MatmulReferenceOptions = {}, precise = false): Float32Array | Float64Array {
-  const { transposeA = false, transposeB = false, bias, activation = 'linear', accumulateInto } = options;
+  const { transposeA = false, transposeB = false, bias, activation = 'linear', accumulateInto, gradMask, activationGrad } = options;
   const out = precise ? new Float64Array(m * n) : new Float32Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -33,8 +37,23 @@ export function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k:
       }
       if (bias) sum += bias[j]!;
       if (accumulateInto) sum += accumulateInto[i * n + j]!;
-      out[i * n + j] = activateScalar(activation, sum);
+      let v = activateScalar(activation, sum);
+      if (gradMask) v *= gradMask[i * n + j]!;
+      if (activationGrad) {
+        const y = activationGrad.output[i * n + j]!;
+        // relu's gate is a select, as on the GPU: a masked unit gives exactly 0 even for inf/NaN.
+        v = activationGrad.activation === 'relu' ? (y > 0 ? v : 0) : v * derivativeFromOutput(activationGrad.activation, y);
+      }
+      out[i * n + j] = v;
     }
   }
   return out;
+}
+
+/**
+ * The matmul's `columnSumsOut`: s[n] = Σ_k op(B)[k, n], i.e. the product of a
+ * row of ones with op(B). For B = dZ that is the bias gradient.
+ */
+export function columnSumsOfB(b: ArrayLike<number>, k: number, n: number, transposeB = false): Float32Array {
+  return matmul(new Float32Array(k).fill(1), b, 1, k, n, { transposeB }) as Float32Array;
 }
