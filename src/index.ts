@@ -17,7 +17,8 @@ export {
 
 // ---- training API ----------------------------------------------------------------
 export { Sequential } from './nn/sequential.js';
-export type { SequentialOptions, ParameterEntry, Inputs, WeightsManifest, SavedWeights } from './nn/sequential.js';
+export type { SequentialOptions, ParameterEntry, Inputs } from './nn/sequential.js';
+export type { WeightsManifest, SavedWeights, Checkpoint, CheckpointManifest, TensorRecord } from './nn/checkpoint.js';
 export { dense, relu, sigmoid, tanh, maxout, dropout } from './nn/layers.js';
 export type { LayerSpec, DenseSpec, Initializer } from './nn/layers.js';
 export { sgd, adagrad, rmsprop, adam } from './nn/optimizers.js';

@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import { getEngine, newEngine } from './helpers/engine.js';
 import { expectBitEqual } from './helpers/compare.js';
 import { rng } from './helpers/random.js';
-import { Sequential, dense, relu, dropout, adam, sgd, ValueError } from '../src/index.js';
+import {
+  Sequential, dense, relu, dropout, adam, sgd, rmsprop, ValueError, ShapeError, DeviceLostError,
+  type Checkpoint, type Engine, type Optimizer,
+} from '../src/index.js';
+
+async function thrown(fn: () => unknown): Promise<Error> {
+  try { await fn(); } catch (err) { return err as Error; }
+  expect.fail('expected an error');
+}
 
 function blobs(n: number, features: number, seed: number): { x: Float32Array; y: Int32Array } {
   const r = rng(seed);
@@ -92,5 +100,136 @@ describe('reliability', function () {
     m.dispose();
     const r = await engine.relu(engine.tensor([-1, 1], [2])).read();
     expect(Array.from(r)).to.deep.equal([0, 1]);
+  });
+
+  describe('checkpoint and resume after device loss', () => {
+    // 64-32-10 with dropout (its masks are seeded by the step counter) and an
+    // optimizer with state, so a resume that lost either would not be bit-identical.
+    const data = blobs(96, 64, 7);
+    const layers = () => [dense(64, 32), relu(), dropout(0.25), dense(32, 10)];
+    const options = { epochs: 4, batchSize: 16, metricsEvery: 2 }; // 6 steps per epoch
+    const make = (engine: Engine, optimizer: () => Optimizer) => new Sequential(engine, layers(), { seed: 5, optimizer: optimizer() });
+
+    /** A checkpoint as an app would store it: the manifest through JSON, the data copied. */
+    const stored = (c: Checkpoint): Checkpoint => ({ manifest: JSON.parse(JSON.stringify(c.manifest)), data: c.data.slice(0) });
+
+    const variants: { name: string; optimizer: () => Optimizer; lose: 'mid-epoch (onBatchEnd)' | 'at an epoch end (a callback)' }[] = [
+      { name: 'rmsprop', optimizer: () => rmsprop({ lr: 0.01 }), lose: 'mid-epoch (onBatchEnd)' },
+      { name: 'adam', optimizer: () => adam({ lr: 0.01 }), lose: 'at an epoch end (a callback)' },
+    ];
+    for (const v of variants) {
+      it(`${v.name}: device lost ${v.lose} -> fit rejects DeviceLostError; resuming the epoch-2 checkpoint on a new engine is bit-identical to an uninterrupted run`, async () => {
+        // the uninterrupted run: all 4 epochs in one fit
+        const engine3 = await newEngine();
+        const reference = make(engine3, v.optimizer);
+        await reference.fit(data.x, data.y, options);
+        const expected = await reference.getWeights();
+        engine3.destroy();
+
+        // engine 1: checkpoint after epoch index 1 (two epochs done), keep training, lose the device in epoch index 2
+        const engine1 = await newEngine();
+        const a = make(engine1, v.optimizer);
+        let checkpoint: Checkpoint | null = null;
+        let pendingRead: Promise<unknown> | null = null;
+        const lose = () => {
+          pendingRead = a.getWeights(); // in flight when the device goes
+          engine1.device.destroy();
+        };
+        const err = await thrown(() => a.fit(data.x, data.y, {
+          ...options,
+          onEpochEnd: async (logs) => { if (logs.epoch === 1) checkpoint = await a.saveCheckpoint(); },
+          onBatchEnd: (logs) => { if (v.lose.startsWith('mid') && logs.epoch === 2 && logs.step === 2) lose(); },
+          callbacks: [{ onEpochEnd: (logs) => { if (v.lose.startsWith('at') && logs.epoch === 2) lose(); } }],
+        }));
+        expect(err, String(err)).to.be.instanceOf(DeviceLostError);
+        expect(err.message).to.match(/device was lost/);
+        // the read in flight settled (done before the loss, or rejected with DeviceLostError): nothing hangs
+        await pendingRead!.then(() => undefined, (e) => expect(e).to.be.instanceOf(DeviceLostError));
+        // every later call on that engine and model says so
+        expect(engine1.alive).to.equal(false);
+        expect(() => engine1.tensor([1], [1])).to.throw(DeviceLostError);
+        expect(() => a.fit(data.x, data.y, options)).to.throw(DeviceLostError);
+        expect(await thrown(() => a.saveCheckpoint())).to.be.instanceOf(DeviceLostError);
+        expect(await thrown(() => a.getWeights())).to.be.instanceOf(DeviceLostError);
+        a.dispose();
+        engine1.destroy();
+
+        // engine 2: a new model with the same layers, the checkpoint, the remaining epochs
+        expect(checkpoint, 'checkpoint saved at the end of epoch index 1').to.not.equal(null);
+        const c = stored(checkpoint!);
+        expect(c.manifest.epochCount).to.equal(2);
+        expect(c.manifest.stepCount).to.equal(12);
+        const engine2 = await newEngine();
+        const b = make(engine2, v.optimizer);
+        b.loadCheckpoint(c);
+        expect([b.epochCount, b.stepCount]).to.deep.equal([2, 12]);
+        const history = await b.fit(data.x, data.y, { ...options, initialEpoch: b.epochCount });
+        expect(history.epochs.map((e) => e.epoch)).to.deep.equal([2, 3]);
+        expect(history.steps).to.equal(12);
+        expectBitEqual(await b.getWeights(), expected, `${v.name} resumed vs uninterrupted`);
+        engine2.destroy();
+      });
+    }
+
+    it('save -> load round trip restores weights, optimizer state and counters exactly', async () => {
+      const engine = await getEngine();
+      const a = make(engine, () => adam({ lr: 0.01 }));
+      await a.fit(data.x, data.y, { ...options, epochs: 1 });
+      const saved = await a.saveCheckpoint();
+      expect(saved.manifest.optimizer.state.map((t) => t.name.split('/')[0])).to.deep.equal(['m', 'm', 'm', 'm', 'v', 'v', 'v', 'v']);
+      const b = make(engine, () => adam({ lr: 0.01 }));
+      b.loadCheckpoint(stored(saved));
+      expectBitEqual(await b.getWeights(), await a.getWeights(), 'weights');
+      const [sa, sb] = [a.optimizer.state(), b.optimizer.state()];
+      for (let i = 0; i < sa.length; i++) expectBitEqual(await sb[i]!.read() as Float32Array, await sa[i]!.read() as Float32Array, `state ${i}`);
+      expect([b.stepCount, b.epochCount]).to.deep.equal([6, 1]);
+      // both continue identically
+      await a.fit(data.x, data.y, { ...options, epochs: 2, initialEpoch: 1 });
+      await b.fit(data.x, data.y, { ...options, epochs: 2, initialEpoch: 1 });
+      expectBitEqual(await b.getWeights(), await a.getWeights(), 'after one more epoch');
+      a.dispose(); b.dispose();
+    });
+
+    it('a corrupt, truncated or mismatched checkpoint is a typed error and leaves the model unchanged', async () => {
+      const engine = await getEngine();
+      const a = make(engine, () => rmsprop());
+      await a.fit(data.x, data.y, { ...options, epochs: 1 });
+      const good = await a.saveCheckpoint();
+      const b = make(engine, () => rmsprop());
+      const before = await b.getWeights();
+      const others: Sequential[] = [];
+      const other = (m: Sequential) => { others.push(m); return m; };
+      const flipped = good.data.slice(0);
+      new Uint8Array(flipped)[100]! ^= 0x01; // one bit of one weight: still a finite number
+      const cases: [string, () => unknown, typeof ValueError, RegExp][] = [
+        ['wrong format', () => b.loadCheckpoint({ ...stored(good), manifest: { ...stored(good).manifest, format: 'wgsl-tensor-weights' as never } }), ValueError, /format must be 'wgsl-tensor-checkpoint'/],
+        ['no data', () => b.loadCheckpoint({ manifest: stored(good).manifest, data: new Uint8Array(8) as never }), ValueError, /data must be an ArrayBuffer/],
+        ['truncated data', () => b.loadCheckpoint({ manifest: stored(good).manifest, data: good.data.slice(0, good.data.byteLength - 4) }), ValueError, /tensor v\/dense_3\/bias needs bytes .* \(truncated or corrupt\)/],
+        ['a flipped bit', () => b.loadCheckpoint({ manifest: stored(good).manifest, data: flipped }), ValueError, /checksum .* \(corrupt data\)/],
+        ['other layers', () => other(new Sequential(engine, [dense(64, 16), relu(), dropout(0.25), dense(16, 10)], { seed: 5 })).loadCheckpoint(stored(good)), ShapeError, /layer 0 \(dense\) has outUnits 32 in the checkpoint but 16/],
+        ['other dropout rate', () => other(new Sequential(engine, [dense(64, 32), relu(), dropout(0.5), dense(32, 10)], { seed: 5 })).loadCheckpoint(stored(good)), ValueError, /layer 2 \(dropout\) has rate 0.25 in the checkpoint but 0.5/],
+        ['other optimizer', () => other(make(engine, () => adam())).loadCheckpoint(stored(good)), ValueError, /optimizer is 'rmsprop', this model's is 'adam'/],
+        ['other optimizer config', () => other(make(engine, () => rmsprop({ rho: 0.8 }))).loadCheckpoint(stored(good)), ValueError, /rmsprop has rho 0.9 in the checkpoint but 0.8/],
+        ['other seed', () => other(new Sequential(engine, layers(), { seed: 6 })).loadCheckpoint(stored(good)), ValueError, /seed 5, this model has seed 6/],
+        ['negative stepCount', () => b.loadCheckpoint({ manifest: { ...stored(good).manifest, stepCount: -1 }, data: good.data }), ValueError, /stepCount must be an integer >= 0, got -1/],
+        ['missing optimizer state', () => b.loadCheckpoint({ manifest: { ...stored(good).manifest, optimizer: { ...good.manifest.optimizer, state: [] } }, data: good.data }), ShapeError, /optimizer.state has 0 tensors; rmsprop needs 4/],
+      ];
+      for (const [what, call, type, message] of cases) {
+        const err = await thrown(call);
+        expect(err, `${what}: ${err}`).to.be.instanceOf(type);
+        expect(err.message, what).to.match(message);
+        expectBitEqual(await b.getWeights(), before, `${what}: model unchanged`);
+        expect([b.stepCount, b.epochCount], what).to.deep.equal([0, 0]);
+      }
+      // a checkpoint in the middle of an epoch could not be resumed exactly: refused
+      let midEpoch: unknown = null;
+      await a.fit(data.x, data.y, { ...options, epochs: 2, initialEpoch: 1, onBatchEnd: () => { midEpoch ??= a.saveCheckpoint().catch((e) => e); } });
+      const refused = await midEpoch;
+      expect(refused).to.be.instanceOf(ValueError);
+      expect((refused as Error).message).to.match(/saveCheckpoint: called in the middle of epoch 1 .*save at an epoch end/);
+      b.loadCheckpoint(stored(await a.saveCheckpoint())); // and a good one loads
+      expectBitEqual(await b.getWeights(), await a.getWeights(), 'loaded');
+      for (const m of [a, b, ...others]) m.dispose();
+    });
   });
 });

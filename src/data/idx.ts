@@ -13,6 +13,9 @@ export interface IdxArray {
 
 /** Parse an IDX file of unsigned bytes; `what` names it in errors. */
 export function parseIdx(bytes: Uint8Array, what = 'IDX file', expectedRank?: number): IdxArray {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ValueError(`${what}: must be a Uint8Array (the file's bytes), got ${Object.prototype.toString.call(bytes)}`);
+  }
   if (bytes.byteLength < 4) throw new ValueError(`${what}: ${bytes.byteLength} bytes is too short for an IDX header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
@@ -24,6 +27,7 @@ export function parseIdx(bytes: Uint8Array, what = 'IDX file', expectedRank?: nu
   if (expectedRank !== undefined && rank !== expectedRank) {
     throw new ValueError(`${what}: has ${rank} dimensions, expected ${expectedRank} (magic 0x${(0x800 + expectedRank).toString(16).padStart(8, '0')})`);
   }
+  if (rank === 0) throw new ValueError(`${what}: has 0 dimensions; an IDX file has at least 1`);
   const headerBytes = 4 + 4 * rank;
   if (bytes.byteLength < headerBytes) throw new ValueError(`${what}: truncated header (${bytes.byteLength} bytes, need ${headerBytes})`);
   const dims: number[] = [];

@@ -5,8 +5,9 @@
  * shuffled order — no per-step upload.
  */
 import type { Engine } from '../engine.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor, TensorOwner } from '../tensor.js';
 import { ShapeError, ValueError } from '../errors.js';
+import { checkTensor } from '../shape.js';
 
 export interface ResidentDatasetOptions {
   /** Multiplier applied when gathering (default 1/255 for u8 pixels, 1 for f32). */
@@ -56,7 +57,8 @@ export class ResidentDataset {
     let maxLabel = 0;
     for (let i = 0; i < count; i++) {
       const v = labels[i]!;
-      if (!Number.isInteger(v) || v < 0 || (options.classes !== undefined && v >= options.classes)) {
+      if (!Number.isInteger(v)) throw new ValueError(`${name}: label ${v} at sample ${i} is not an integer`);
+      if (v < 0 || (options.classes !== undefined && v >= options.classes)) {
         throw new ValueError(`${name}: label ${v} at sample ${i} is outside [0, ${options.classes ?? '∞'})`);
       }
       if (v > maxLabel) maxLabel = v;
@@ -75,6 +77,12 @@ export class ResidentDataset {
     const labelTensor = engine.tensor(Int32Array.from(labels), [count], 'i32') as Tensor<'i32'>;
     return new ResidentDataset(data, labelTensor, count, features, format,
       options.scale ?? (format === 'u8' ? 1 / 255 : 1), classes);
+  }
+
+  /** Throws unless the dataset is still alive and was uploaded by `engine`. */
+  check(fn: string, engine: TensorOwner): void {
+    checkTensor(fn, 'dataset', this.data, engine);
+    checkTensor(fn, 'dataset labels', this.labels, engine);
   }
 
   dispose(): void {

@@ -8,12 +8,18 @@
  * `metricsEvery` steps — awaiting the previous read only then, so the CPU runs
  * at most ~2N steps ahead of the GPU — and once at the end of the epoch.
  * The last partial batch of an epoch is trained with its real size.
+ *
+ * Resuming: `initialEpoch` starts the loop later; the shuffle of each epoch
+ * depends only on (model seed, epoch), and the model carries its step counter,
+ * so fit from a checkpoint (src/nn/checkpoint.ts) continues bit for bit. If the
+ * device is lost, fit rejects with DeviceLostError rather than hang.
  */
 import { ValueError } from '../errors.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
 import type { Callback, EpochLogs, TrainingControl } from './callbacks.js';
 import { SeededRandom } from './init.js';
 import type { Inputs, Sequential } from './sequential.js';
+import { midEpoch } from './checkpoint.js';
 
 export interface BatchLogs {
   epoch: number;
@@ -29,7 +35,14 @@ export interface BatchLogs {
 }
 
 export interface FitOptions {
+  /** Train up to this epoch count (default 1). */
   epochs?: number;
+  /**
+   * Start at this 0-based epoch instead of 0 (Keras's initial_epoch): epochs
+   * initialEpoch..epochs−1 run, each shuffled exactly as in an uninterrupted
+   * run. Resume from a checkpoint with `initialEpoch: model.epochCount`.
+   */
+  initialEpoch?: number;
   batchSize?: number;
   shuffle?: boolean;
   /** Held-out data evaluated after each epoch (dropout off). */
@@ -37,6 +50,7 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Called each time metrics are read (every `metricsEvery` steps). */
   onBatchEnd?: (logs: BatchLogs) => void;
+  /** Awaited before the next epoch starts: `await model.saveCheckpoint()` here saves a checkpoint per epoch. */
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
   /** Read metrics back every N steps (default 50). Larger N = fewer CPU–GPU syncs. */
   metricsEvery?: number;
@@ -67,8 +81,18 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
   const epochs = positiveInt('epochs', options.epochs, 1);
   const batchSize = positiveInt('batchSize', options.batchSize, 32);
   const metricsEvery = positiveInt('metricsEvery', options.metricsEvery, 50);
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (typeof initialEpoch !== 'number' || !Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+    throw new ValueError(`fit: initialEpoch must be an integer in [0, epochs) = [0, ${epochs}), got ${String(options.initialEpoch)}`);
+  }
+  for (const hook of ['onBatchEnd', 'onEpochEnd'] as const) {
+    if (options[hook] !== undefined && typeof options[hook] !== 'function') throw new ValueError(`fit: ${hook} must be a function, got ${typeof options[hook]}`);
+  }
   const callbacks = options.callbacks ?? [];
   if (!Array.isArray(callbacks)) throw new ValueError('fit: callbacks must be an array');
+  callbacks.forEach((cb, i) => {
+    if (!cb || typeof cb !== 'object') throw new ValueError(`fit: callbacks[${i}] must be an object with onEpochEnd/onTrainBegin/onTrainEnd methods, got ${String(cb)}`);
+  });
   const stopOnNaN = options.stopOnNaN ?? true;
 
   const train = model.toDataset('fit', x, y);
@@ -98,9 +122,11 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
 
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(control);
-    for (let epoch = 0; epoch < epochs && !control.stopTraining; epoch++) {
+    for (let epoch = initialEpoch; epoch < epochs && !control.stopTraining; epoch++) {
+      // Seeded by (model seed, epoch) only, so a run resumed at `initialEpoch` shuffles like an uninterrupted one.
       const perm = options.shuffle === false ? null : new SeededRandom((model.seed * 1000003 + epoch) >>> 0).permutation(n);
       engine.write(order, perm ?? Uint32Array.from({ length: n }, (_, i) => i));
+      midEpoch.add(model);
       model.resetMetrics();
       const started = now();
       let pending: { read: Promise<{ lossSum: number; correct: number }>; step: number; samples: number } | null = null;
@@ -125,11 +151,11 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
         history.steps++;
         if ((s + 1) % metricsEvery === 0 && s + 1 < steps) {
           if (pending) await report(pending);
-          pending = { read: model.readMetrics(), step: s + 1, samples: start + rows };
+          pending = { read: observed(model.readMetrics()), step: s + 1, samples: start + rows };
         }
       }
       if (pending) await report(pending);
-      const final = { read: model.readMetrics(), step: steps, samples: n };
+      const final = { read: observed(model.readMetrics()), step: steps, samples: n };
       await report(final);
       const m = await final.read;
       const seconds = (now() - started) / 1000;
@@ -139,6 +165,8 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
         logs.valLoss = v.loss;
         logs.valAccuracy = v.accuracy;
       }
+      midEpoch.delete(model);
+      model.epochCount = epoch + 1; // before the callbacks, so a checkpoint saved there records this epoch as done
       history.epochs.push(logs);
       history.history.loss.push(logs.loss);
       history.history.accuracy.push(logs.accuracy);
@@ -152,9 +180,22 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
     history.stoppedEarly = control.stopTraining;
     for (const cb of callbacks) await cb.onTrainEnd?.(control);
     return history;
+  } catch (err) {
+    // A lost device can first surface as the runtime's own error: report it as DeviceLostError.
+    return await model.engine.lossOr(err);
   } finally {
+    midEpoch.delete(model);
     order.dispose();
     if (train.owned) train.data.dispose();
     if (validation?.owned) validation.data.dispose();
   }
+}
+
+/**
+ * A read still in flight when training fails (e.g. the device is lost) would
+ * reject with nobody awaiting it: mark it handled now; awaiting it still throws.
+ */
+function observed<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => { /* handled where it is awaited */ });
+  return read;
 }

@@ -15,8 +15,10 @@ export interface Optimizer {
   init(engine: Engine, size: number): void;
   /** One update of params from grads; `step` is 1-based. */
   apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void;
-  /** The state tensors, for checkpoints. */
+  /** The state tensors, for checkpoints (each the size of the flat parameter buffer). */
   state(): Tensor[];
+  /** A name per state tensor, used in checkpoints ('v' for RMSprop, 'm' and 'v' for Adam). */
+  readonly stateNames?: readonly string[];
   dispose(): void;
 }
 
@@ -29,15 +31,25 @@ function unitInterval(fn: string, arg: string, v: number): number {
   return v;
 }
 
+function boolean(fn: string, arg: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ValueError(`${fn}: ${arg} must be true or false, got ${String(v)}`);
+  return v;
+}
+
 abstract class StatefulOptimizer implements Optimizer {
   protected tensors: Tensor[] = [];
+  /** Set by init(): the state belongs to one model, so a second model must not share it. */
+  private owned = false;
   abstract readonly name: string;
   abstract readonly config: Readonly<Record<string, number | boolean>>;
-  protected abstract readonly slots: number;
+  abstract readonly stateNames: readonly string[];
 
   init(engine: Engine, size: number): void {
-    this.dispose();
-    for (let i = 0; i < this.slots; i++) this.tensors.push(engine.zeros([size]));
+    if (this.owned) {
+      throw new ValueError(`Sequential: this ${this.name} optimizer already belongs to another model; create one optimizer per model`);
+    }
+    this.owned = true;
+    for (let i = 0; i < this.stateNames.length; i++) this.tensors.push(engine.zeros([size]));
   }
 
   abstract apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void;
@@ -49,15 +61,16 @@ abstract class StatefulOptimizer implements Optimizer {
   dispose(): void {
     for (const t of this.tensors) t.dispose();
     this.tensors = [];
+    this.owned = false;
   }
 }
 
 class Sgd extends StatefulOptimizer {
   readonly name = 'sgd';
-  protected readonly slots: number;
+  readonly stateNames: readonly string[];
   constructor(readonly config: { lr: number; momentum: number; nesterov: boolean }) {
     super();
-    this.slots = config.momentum > 0 ? 1 : 0;
+    this.stateNames = config.momentum > 0 ? ['velocity'] : [];
   }
   apply(engine: Engine, params: Tensor, grads: Tensor): void {
     const { lr, momentum, nesterov } = this.config;
@@ -68,7 +81,7 @@ class Sgd extends StatefulOptimizer {
 
 class Adagrad extends StatefulOptimizer {
   readonly name = 'adagrad';
-  protected readonly slots = 1;
+  readonly stateNames = ['accum'];
   constructor(readonly config: { lr: number; eps: number }) { super(); }
   apply(engine: Engine, params: Tensor, grads: Tensor): void {
     engine.adagrad(params, grads, this.tensors[0]!, this.config);
@@ -77,7 +90,7 @@ class Adagrad extends StatefulOptimizer {
 
 class RmsProp extends StatefulOptimizer {
   readonly name = 'rmsprop';
-  protected readonly slots = 1;
+  readonly stateNames = ['v'];
   constructor(readonly config: { lr: number; rho: number; eps: number; epsInsideSqrt: boolean }) { super(); }
   apply(engine: Engine, params: Tensor, grads: Tensor): void {
     engine.rmsprop(params, grads, this.tensors[0]!, this.config);
@@ -86,7 +99,7 @@ class RmsProp extends StatefulOptimizer {
 
 class Adam extends StatefulOptimizer {
   readonly name = 'adam';
-  protected readonly slots = 2;
+  readonly stateNames = ['m', 'v'];
   constructor(readonly config: { lr: number; beta1: number; beta2: number; eps: number }) { super(); }
   apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void {
     engine.adam(params, grads, this.tensors[0]!, this.tensors[1]!, { ...this.config, step });
@@ -98,7 +111,7 @@ export function sgd(options: { lr?: number; momentum?: number; nesterov?: boolea
   return new Sgd({
     lr: positive('sgd', 'lr', options.lr ?? 0.01),
     momentum: unitInterval('sgd', 'momentum', options.momentum ?? 0),
-    nesterov: options.nesterov ?? false,
+    nesterov: boolean('sgd', 'nesterov', options.nesterov ?? false),
   });
 }
 
@@ -113,7 +126,7 @@ export function rmsprop(options: { lr?: number; rho?: number; eps?: number; epsI
     lr: positive('rmsprop', 'lr', options.lr ?? 0.001),
     rho: unitInterval('rmsprop', 'rho', options.rho ?? 0.9),
     eps: positive('rmsprop', 'eps', options.eps ?? 1e-7),
-    epsInsideSqrt: options.epsInsideSqrt ?? false,
+    epsInsideSqrt: boolean('rmsprop', 'epsInsideSqrt', options.epsInsideSqrt ?? false),
   });
 }
 

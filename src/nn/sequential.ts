@@ -13,7 +13,7 @@
  */
 import type { Engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { ShapeError, ValueError } from '../errors.js';
+import { DisposedError, ShapeError, ValueError } from '../errors.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
 import { gatherBatch } from '../ops/gather.js';
 import type { DenseSpec, LayerSpec } from './layers.js';
@@ -22,6 +22,12 @@ import { ActivationStage, DenseStage, DropoutStage, MaxoutStage, type BackwardGa
 import { checkLossName, recordLoss, type LossName } from './losses.js';
 import { rmsprop, type Optimizer } from './optimizers.js';
 import { fit, type FitOptions, type History } from './fit.js';
+import {
+  applyCheckpoint, decodeCheckpoint, decodeWeights, encodeCheckpoint, encodeWeights,
+  type Checkpoint, type SavedWeights,
+} from './checkpoint.js';
+
+export type { WeightsManifest, SavedWeights, Checkpoint, CheckpointManifest } from './checkpoint.js';
 
 export interface SequentialOptions {
   loss?: LossName;
@@ -42,19 +48,6 @@ export interface ParameterEntry {
 /** Data given to fit/evaluate/predict: a resident dataset or CPU arrays. */
 export type Inputs = ResidentDataset | Float32Array | Uint8Array;
 
-export interface WeightsManifest {
-  format: 'wgsl-tensor-weights';
-  version: 1;
-  /** Little-endian f32, tensors packed back to back in this order. */
-  tensors: { name: string; shape: number[]; dtype: 'f32'; byteOffset: number; byteLength: number }[];
-  layers: LayerSpec[];
-}
-
-export interface SavedWeights {
-  manifest: WeightsManifest;
-  data: ArrayBuffer;
-}
-
 const ALIGN = 64; // elements: WebGPU binds storage at 256-byte offsets
 
 export class Sequential {
@@ -68,6 +61,8 @@ export class Sequential {
   readonly parameterCount: number;
   /** Steps trained so far (the optimizer's step counter, 1-based in updates). */
   stepCount = 0;
+  /** Epochs completed by fit (its epoch index + 1); a checkpoint saves it for `initialEpoch`. */
+  epochCount = 0;
 
   /** @internal */ readonly stages: Stage[] = [];
   /** @internal */ readonly flatParams: Tensor<'f32'>;
@@ -143,13 +138,14 @@ export class Sequential {
       const { w } = denseEntries[d++]!;
       initial.set(initWeights(layer.init, layer.inUnits, layer.outUnits, random), w.offset);
     }
+    // The optimizer first: it refuses to be shared by two models before anything is allocated.
+    this.optimizer = options.optimizer ?? rmsprop();
+    this.optimizer.init(engine, offset);
     this.flatParams = engine.tensor(initial, [offset]) as Tensor<'f32'>;
     this.flatGrads = engine.zeros([offset]);
     this.metrics = engine.zeros([2 * ALIGN]);
     this.lossSum = engine.view(this.metrics, 0, [1]);
     this.correct = engine.view(this.metrics, ALIGN, [1]);
-    this.optimizer = options.optimizer ?? rmsprop();
-    this.optimizer.init(engine, offset);
 
     // ---- stages, fusing dense + activation --------------------------------------
     d = 0;
@@ -181,13 +177,14 @@ export class Sequential {
   }
 
   private assertUsable(fn: string): void {
-    if (this.disposed) throw new ValueError(`${fn}: this model was disposed`);
+    if (this.disposed) throw new DisposedError(`${fn}: this model was disposed`);
     this.engine.scheduler.assertAlive();
   }
 
   /** Upload CPU arrays as a resident dataset (validated first), or pass one through. */
   toDataset(fn: string, x: Inputs, y: ArrayLike<number> | undefined): { data: ResidentDataset; owned: boolean } {
     if (x instanceof ResidentDataset) {
+      x.check(fn, this.engine);
       if (x.features !== this.inputUnits) throw new ShapeError(`${fn}: dataset has ${x.features} features, the model takes ${this.inputUnits}`);
       if (x.classes > this.classes) throw new ShapeError(`${fn}: dataset has ${x.classes} classes, the model outputs ${this.classes}`);
       return { data: x, owned: false };
@@ -415,50 +412,36 @@ export class Sequential {
     this.engine.write(this.flatParams, flat);
   }
 
-  /** Weights as a JSON-able manifest plus little-endian f32 data (see WeightsManifest). */
+  /** Weights as a JSON-able manifest plus little-endian f32 data (format: src/nn/checkpoint.ts). */
   async saveWeights(): Promise<SavedWeights> {
-    const packed = await this.getWeights();
-    let byteOffset = 0;
-    const tensors = this.parameters.map((p) => {
-      const entry = { name: p.name, shape: [...p.shape], dtype: 'f32' as const, byteOffset, byteLength: p.size * 4 };
-      byteOffset += p.size * 4;
-      return entry;
-    });
-    const data = new ArrayBuffer(packed.byteLength);
-    const view = new DataView(data);
-    for (let i = 0; i < packed.length; i++) view.setFloat32(i * 4, packed[i]!, true);
-    return { manifest: { format: 'wgsl-tensor-weights', version: 1, tensors, layers: this.layers.map((l) => ({ ...l })) }, data };
+    this.assertUsable('saveWeights');
+    return encodeWeights(this);
   }
 
-  /** Load weights saved by saveWeights(); the manifest must describe this model's tensors. */
+  /** Load weights saved by saveWeights(); the manifest must describe this model's tensors. Checked fully before any write. */
   loadWeights(saved: SavedWeights): void {
     this.assertUsable('loadWeights');
-    const m = saved?.manifest;
-    if (!m || m.format !== 'wgsl-tensor-weights' || m.version !== 1) {
-      throw new ValueError(`loadWeights: manifest.format must be 'wgsl-tensor-weights' version 1, got ${JSON.stringify(m && { format: m.format, version: m.version })}`);
-    }
-    if (!(saved.data instanceof ArrayBuffer)) throw new ValueError('loadWeights: data must be an ArrayBuffer');
-    if (!Array.isArray(m.tensors) || m.tensors.length !== this.parameters.length) {
-      throw new ShapeError(`loadWeights: manifest has ${m.tensors?.length} tensors, the model has ${this.parameters.length}`);
-    }
-    const packed = new Float32Array(this.parameters.reduce((s, p) => s + p.size, 0));
-    const view = new DataView(saved.data);
-    let at = 0;
-    this.parameters.forEach((p, i) => {
-      const t = m.tensors[i]!;
-      if (t.name !== p.name || JSON.stringify(t.shape) !== JSON.stringify(p.shape) || t.dtype !== 'f32') {
-        throw new ShapeError(`loadWeights: tensor ${i} is ${t.name} ${JSON.stringify(t.shape)} ${t.dtype}; the model expects ${p.name} ${JSON.stringify(p.shape)} f32`);
-      }
-      if (t.byteLength !== p.size * 4 || t.byteOffset < 0 || t.byteOffset + t.byteLength > saved.data.byteLength || t.byteOffset % 4 !== 0) {
-        throw new ValueError(`loadWeights: tensor ${t.name} needs bytes ${t.byteOffset}..${t.byteOffset + t.byteLength} but data has ${saved.data.byteLength} (truncated or corrupt)`);
-      }
-      for (let k = 0; k < p.size; k++) packed[at + k] = view.getFloat32(t.byteOffset + 4 * k, true);
-      at += p.size;
-    });
-    for (let i = 0; i < packed.length; i++) {
-      if (!Number.isFinite(packed[i]!)) throw new ValueError(`loadWeights: value ${packed[i]} at packed index ${i} is not finite (corrupt file?)`);
-    }
-    this.setWeights(packed);
+    this.engine.write(this.flatParams, decodeWeights(this, saved));
+  }
+
+  /**
+   * Everything `fit` needs to resume exactly where this model is: weights,
+   * optimizer state, stepCount and epochCount. Call it between epochs, e.g.
+   * `onEpochEnd: async () => { saved = await model.saveCheckpoint(); }`.
+   */
+  async saveCheckpoint(): Promise<Checkpoint> {
+    this.assertUsable('saveCheckpoint');
+    return encodeCheckpoint(this);
+  }
+
+  /**
+   * Restore a checkpoint into this model (same layers, loss, seed, optimizer kind
+   * and config — checked before anything is written; on error the model is
+   * unchanged). Resume with `fit(x, y, { epochs, initialEpoch: model.epochCount })`.
+   */
+  loadCheckpoint(checkpoint: Checkpoint): void {
+    this.assertUsable('loadCheckpoint');
+    applyCheckpoint(this, decodeCheckpoint(this, checkpoint));
   }
 
   /** @internal Keep a GPU copy of the parameters (early stopping's best weights). */
