@@ -15,6 +15,10 @@
 //   HAS_BIAS:   add bias[n]; without it `bias` is bound to any readable buffer and never read
 //   ACCUMULATE: add the old value of C (gradient accumulation); linear, no bias
 //
+//   UNROLL_K2:  tiled_vec4 does two k steps per loop iteration. Chosen per adapter
+//               (src/gpu/tuning.ts): SwiftShader's JIT in Chromium runs it 10-20% faster,
+//               lavapipe's LLVM about 30% slower. (The scalar `tiled` kernel gained nothing.)
+//
 // Backward-pass fusions (the training step uses them to save whole dispatches):
 //   GATE_MASK:  C[m, n] *= gate_mask[m, n]            (dropout backward: dX = dY * mask)
 //   GATE_ACTIVATION: C[m, n] *= act'(gate_y[m, n])    (0 none, 1 relu, 2 sigmoid, 3 tanh;
@@ -71,6 +75,7 @@ override ACCUMULATE: bool = false;
 override GATE_MASK: bool = false;
 override GATE_ACTIVATION: u32 = 0u;
 override SUMS_ROW: bool = false;
+override UNROLL_K2: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -172,7 +177,7 @@ fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: v
   let sa = a_k_stride();
   let sb = b_k_stride();
   // A block of only the virtual ones row (SUMS_ROW) has no real row: skip the product.
-  let k_end = select(params.k, 0u, m0 >= params.m);
+  let k_end = select(params.k, 0u, SUMS_ROW && m0 >= params.m);
 
   // acc[2 * i] holds C[m0 + i, n0 .. n0 + 3], acc[2 * i + 1] holds C[m0 + i, n0 + 4 .. n0 + 7].
   // Only constant indices are used, so the array lives in registers.
@@ -249,11 +254,60 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   let cb_lo = min(n0 / 4u, n4 - 1u);
   let cb_hi = min(n0 / 4u + 1u, n4 - 1u);
   let sa = a_k_stride();
-  let k_end = select(params.k, 0u, m0 >= params.m);
+  let k_end = select(params.k, 0u, SUMS_ROW && m0 >= params.m);
   var acc: array<vec4f, 16>;
   var ka = 0u;
   var kb = 0u;
-  for (var k = 0u; k < k_end; k++) {
+  var k = 0u;
+  if (UNROLL_K2) { // two k steps per iteration (see the header)
+    for (; k + 1u < k_end; k += 2u) {
+      {
+        let lo = b4[cb_lo + kb];
+        let hi = b4[cb_hi + kb];
+        let a0 = a[ra0 + ka];
+        let a1 = a[ra1 + ka];
+        let a2 = a[ra2 + ka];
+        let a3 = a[ra3 + ka];
+        let a4 = a[ra4 + ka];
+        let a5 = a[ra5 + ka];
+        let a6 = a[ra6 + ka];
+        let a7 = a[ra7 + ka];
+        acc[0] += a0 * lo;  acc[1] += a0 * hi;
+        acc[2] += a1 * lo;  acc[3] += a1 * hi;
+        acc[4] += a2 * lo;  acc[5] += a2 * hi;
+        acc[6] += a3 * lo;  acc[7] += a3 * hi;
+        acc[8] += a4 * lo;  acc[9] += a4 * hi;
+        acc[10] += a5 * lo; acc[11] += a5 * hi;
+        acc[12] += a6 * lo; acc[13] += a6 * hi;
+        acc[14] += a7 * lo; acc[15] += a7 * hi;
+        ka += sa;
+        kb += n4;
+      }
+      {
+        let lo = b4[cb_lo + kb];
+        let hi = b4[cb_hi + kb];
+        let a0 = a[ra0 + ka];
+        let a1 = a[ra1 + ka];
+        let a2 = a[ra2 + ka];
+        let a3 = a[ra3 + ka];
+        let a4 = a[ra4 + ka];
+        let a5 = a[ra5 + ka];
+        let a6 = a[ra6 + ka];
+        let a7 = a[ra7 + ka];
+        acc[0] += a0 * lo;  acc[1] += a0 * hi;
+        acc[2] += a1 * lo;  acc[3] += a1 * hi;
+        acc[4] += a2 * lo;  acc[5] += a2 * hi;
+        acc[6] += a3 * lo;  acc[7] += a3 * hi;
+        acc[8] += a4 * lo;  acc[9] += a4 * hi;
+        acc[10] += a5 * lo; acc[11] += a5 * hi;
+        acc[12] += a6 * lo; acc[13] += a6 * hi;
+        acc[14] += a7 * lo; acc[15] += a7 * hi;
+        ka += sa;
+        kb += n4;
+      }
+    }
+  }
+  for (; k < k_end; k++) {
     let lo = b4[cb_lo + kb];
     let hi = b4[cb_hi + kb];
     let a0 = a[ra0 + ka];

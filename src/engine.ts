@@ -8,6 +8,7 @@ import { BufferPool } from './gpu/buffer-pool.js';
 import { KernelRegistry, type CompiledKernel, type KernelSource } from './gpu/kernel-registry.js';
 import { Scheduler } from './gpu/scheduler.js';
 import { Profiler, type ProfileEntry } from './gpu/profiler.js';
+import { tuningFor, type Tuning } from './gpu/tuning.js';
 import { Tensor, type DType, type TensorOwner } from './tensor.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
 import { DTypeError, ShapeError, ValueError, WgslTensorError } from './errors.js';
@@ -59,6 +60,8 @@ export class Engine implements TensorOwner {
   readonly registry: KernelRegistry;
   readonly pool: BufferPool;
   readonly scheduler: Scheduler;
+  /** Per-adapter kernel variants (src/gpu/tuning.ts). */
+  readonly tuning: Tuning;
   private readonly liveTensors = new Set<Tensor>();
   private destroyed = false;
 
@@ -72,6 +75,7 @@ export class Engine implements TensorOwner {
     this.registry = new KernelRegistry(device);
     this.pool = new BufferPool(device, options.maxPooledBytes);
     this.scheduler = new Scheduler(device, this.pool, this.registry, options);
+    this.tuning = tuningFor(adapter);
   }
 
   /** One line naming the adapter, e.g. for logs: "mesa llvmpipe (...) [node]". */

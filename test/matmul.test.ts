@@ -154,6 +154,29 @@ describe('matmul', () => {
     }
   });
 
+  it('tiled_vec4 gives the same result with and without UNROLL_K2 (even and odd K)', async () => {
+    const engine = await getEngine();
+    const saved = engine.tuning.matmulUnrollK2;
+    try {
+      for (const [m, k, n] of [[200, 33, 100], [130, 64, 132], [70, 1, 256]] as const) {
+        const aData = uniform(m * k, k, -1, 1);
+        const bData = uniform(k * n, n, -1, 1);
+        const a = engine.tensor(aData, [m, k]);
+        const b = engine.tensor(bData, [k, n]);
+        const results: Float32Array[] = [];
+        for (const unroll of [false, true]) {
+          engine.tuning.matmulUnrollK2 = unroll;
+          results.push(await engine.matmul(a, b, { activation: 'relu' }).read());
+        }
+        expectBitEqual(results[1]!, results[0]!, `${m}x${k}x${n} unrolled vs not`);
+        expectClose(results[1]!, matmulRef(aData, bData, m, k, n, { activation: 'relu' }), tolerance(k), `${m}x${k}x${n} vs reference`);
+        a.dispose(); b.dispose();
+      }
+    } finally {
+      engine.tuning.matmulUnrollK2 = saved;
+    }
+  });
+
   describe('backward fusions', () => {
     // dX = dY·Wᵀ gated by a dropout mask and act'(y) of the layer below, in one kernel.
     // (M, K, N) with transposeB (the dX form): 3x5x7 per_output, 200x37x132 tiled;

@@ -192,7 +192,7 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
   const vec4B = !transposeB && n % 4 === 0;
   if (useTiled && vec4B) {
     engine.scheduler.dispatch({
-      kernel: engine.registry.pipeline(KERNEL, 'tiled_vec4', constants),
+      kernel: engine.registry.pipeline(KERNEL, 'tiled_vec4', { ...constants, UNROLL_K2: engine.tuning.matmulUnrollK2 ? 1 : 0 }),
       buffers: { ...shared, b4: b.binding }, uniform, workgroups: [groupsN, groupsM],
     });
   } else if (useTiled) {
