@@ -133,6 +133,21 @@ describe('optimizers', () => {
     }
   }
 
+  // The updates are grid-stride loops whose workgroup count depends on the adapter
+  // (src/gpu/tuning.ts): check one workgroup looping over everything, and one invocation per parameter.
+  for (const cap of [1, Number.MAX_SAFE_INTEGER]) {
+    it(`every rule matches the CPU reference with ${cap === 1 ? 'one looping workgroup' : 'one invocation per parameter'}, n = 70001`, async () => {
+      const engine = await getEngine();
+      const saved = engine.tuning.elementwiseMaxWorkgroups;
+      engine.tuning.elementwiseMaxWorkgroups = cap;
+      try {
+        for (const rule of RULES) await checkAgainstReference(rule, 70_001, 0.01);
+      } finally {
+        engine.tuning.elementwiseMaxWorkgroups = saved;
+      }
+    });
+  }
+
   it(`adam matches the CPU reference over ${STEPS} steps, n = 1000003`, async function () {
     this.timeout(60_000);
     await checkAgainstReference(RULES.find((r) => r.name === 'adam')!, 1_000_003, 0.01);

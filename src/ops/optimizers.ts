@@ -16,6 +16,8 @@ import { UniformWriter, grid1D } from '../gpu/uniforms.js';
 const OPTIMIZER_KERNEL = { file: 'shaders/optimizers.wgsl', source: optimizerSource };
 const AXPY_KERNEL = { file: 'shaders/axpy.wgsl', source: axpySource };
 const WORKGROUP = 64;
+/** Workgroup size of the optimizer updates (shaders/optimizers.wgsl). */
+const UPDATE_WORKGROUP = 256;
 
 export interface SgdOptions {
   lr: number;
@@ -146,7 +148,7 @@ interface OptimizerParams {
   rho?: number; beta1?: number; beta2?: number; mhatScale?: number; vhatScale?: number;
 }
 
-function optimizerUniform(n: number, p: OptimizerParams): ArrayBuffer {
+function optimizerUniform(n: number, p: OptimizerParams, stride: number): ArrayBuffer {
   const rho = p.rho ?? 0, beta1 = p.beta1 ?? 0, beta2 = p.beta2 ?? 0;
   // complements in float64 here: 1 - f32(0.999) in f32 is 1.3e-5 off (see the shader)
   return new UniformWriter()
@@ -155,6 +157,7 @@ function optimizerUniform(n: number, p: OptimizerParams): ArrayBuffer {
     .f32(beta1).f32(1 - beta1)
     .f32(beta2).f32(1 - beta2)
     .f32(p.mhatScale ?? 0).f32(p.vhatScale ?? 0)
+    .u32(stride)
     .bytes();
 }
 
@@ -162,11 +165,14 @@ function dispatchUpdate(engine: Engine, entryPoint: string, constants: Record<st
   buffers: Record<string, Tensor>, n: number, p: OptimizerParams): void {
   const bindings: Record<string, { buffer: GPUBuffer; offset: number; size: number }> = {};
   for (const [name, t] of Object.entries(buffers)) bindings[name] = t.binding;
+  // Grid-stride: at most `maxWorkgroups` workgroups, each invocation looping (see the shader header).
+  const invocations = Math.min(n, engine.tuning.elementwiseMaxWorkgroups * UPDATE_WORKGROUP);
+  const workgroups = grid1D(invocations, UPDATE_WORKGROUP);
   engine.scheduler.dispatch({
     kernel: engine.registry.pipeline(OPTIMIZER_KERNEL, entryPoint, constants),
     buffers: bindings,
-    uniform: optimizerUniform(n, p),
-    workgroups: grid1D(n, WORKGROUP),
+    uniform: optimizerUniform(n, p, workgroups[0] * workgroups[1] * UPDATE_WORKGROUP),
+    workgroups,
   });
 }
 
