@@ -44,8 +44,9 @@ describe('matmul', () => {
     ];
     // (M, K, N): 3x5x7 and 1x784x512 take the per-output kernel, the rest the
     // 8x8-tiled one; 127x129x131, 300x70x70 and 200x33x100 have ragged edges in every direction
-    // (200x33x100 with B not transposed takes tiled_vec4, N being a multiple of 4).
-    for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [127, 129, 131], [300, 70, 70], [200, 33, 100]] as const) {
+    // (200x33x100 with B not transposed takes tiled_vec4, N being a multiple of 4;
+    // 66x36x260 with only B transposed takes tiled_bt_vec4, K being a multiple of 4).
+    for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [127, 129, 131], [300, 70, 70], [200, 33, 100], [66, 36, 260]] as const) {
       for (const combo of ALL_COMBOS) {
         it(`${m}x${k}x${n} ${comboName(combo)}, each epilogue`, async () => {
           const engine = await getEngine();
@@ -180,8 +181,8 @@ describe('matmul', () => {
   describe('backward fusions', () => {
     // dX = dY·Wᵀ gated by a dropout mask and act'(y) of the layer below, in one kernel.
     // (M, K, N) with transposeB (the dX form): 3x5x7 per_output, 200x37x132 tiled;
-    // without transposeB 200x37x132 takes tiled_vec4.
-    const GATED: [number, number, number, boolean][] = [[1, 1, 1, true], [3, 5, 7, true], [200, 37, 132, true], [200, 37, 132, false], [61, 10, 67, true]];
+    // without transposeB 200x37x132 takes tiled_vec4; 130x36x129 (K % 4 == 0) tiled_bt_vec4.
+    const GATED: [number, number, number, boolean][] = [[1, 1, 1, true], [3, 5, 7, true], [200, 37, 132, true], [200, 37, 132, false], [61, 10, 67, true], [130, 36, 129, true]];
     for (const [m, k, n, transposeB] of GATED) {
       for (const activation of ['relu', 'sigmoid', 'tanh'] as const) {
         it(`gradMask + activationGrad ${activation}, ${m}x${k}x${n}${transposeB ? ' B stored transposed' : ''}: equal to the three separate kernels`, async () => {

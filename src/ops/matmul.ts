@@ -195,6 +195,13 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
       kernel: engine.registry.pipeline(KERNEL, 'tiled_vec4', { ...constants, UNROLL_K2: engine.tuning.matmulUnrollK2 ? 1 : 0 }),
       buffers: { ...shared, b4: b.binding }, uniform, workgroups: [groupsN, groupsM],
     });
+  } else if (useTiled && !transposeA && transposeB && k % 4 === 0 && !sumsOut) {
+    // rows of A and of the stored B are contiguous in k (and start 16-byte aligned): vec4 along k
+    const { a: _a, ...rest } = shared;
+    engine.scheduler.dispatch({
+      kernel: engine.registry.pipeline(KERNEL, 'tiled_bt_vec4', constants),
+      buffers: { ...rest, a4: a.binding, b4: b.binding }, uniform, workgroups: [groupsN, groupsM],
+    });
   } else if (useTiled) {
     engine.scheduler.dispatch({
       kernel: engine.registry.pipeline(KERNEL, 'tiled', constants), buffers, uniform, workgroups: [groupsN, groupsM],
