@@ -15,6 +15,9 @@
 //   HAS_BIAS:   add bias[n]; without it `bias` is bound to any readable buffer and never read
 //   ACCUMULATE: add the old value of C (gradient accumulation); linear, no bias
 //
+//   A_T_VEC4:   tiled_vec4 with TRANSPOSE_A and M % 4 == 0 (the dW = X^T dZ form): the
+//               8 values of op(A) a k step needs are 8 consecutive floats of a stored row
+//               of A, read as two vec4s (a_vec4) instead of 8 scalars.
 //   UNROLL_K2:  tiled_vec4 does two k steps per loop iteration. Chosen per adapter
 //               (src/gpu/tuning.ts): SwiftShader's JIT in Chromium runs it 10-20% faster,
 //               lavapipe's LLVM about 30% slower. (The scalar `tiled` kernel gained nothing.)
@@ -58,8 +61,8 @@
 //
 // Bindings (group 0): 0 params (uniform), 1 a (read), 2 b (read), 3 bias (read), 4 c (read_write),
 //   5 b4 (read: the same B as vec4, tiled_vec4 binds it instead of b),
-//   6 gate_mask (read, [M, N]), 7 gate_y (read, [M, N]), 8 a4 (read: the same A as vec4,
-//   tiled_bt_vec4 binds it instead of a, and binds the stored B [N, K] as b4).
+//   6 gate_mask (read, [M, N]), 7 gate_y (read, [M, N]), 8 a_vec4 (read: the same A as vec4,
+//   tiled_bt_vec4 and tiled_vec4 with A_T_VEC4 bind it instead of a; tiled_bt_vec4 binds the stored B [N, K] as b4).
 //   Unused ones are bound to any readable buffer.
 // Workgroup memory is not used anywhere: shared-memory tiles need barriers,
 // which cost a coroutine switch each on SwiftShader (see shared TOOLCHAIN notes).
@@ -80,6 +83,7 @@ override GATE_MASK: bool = false;
 override GATE_ACTIVATION: u32 = 0u;
 override SUMS_ROW: bool = false;
 override UNROLL_K2: bool = false;
+override A_T_VEC4: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -89,7 +93,7 @@ override UNROLL_K2: bool = false;
 @group(0) @binding(5) var<storage, read> b4: array<vec4f>;
 @group(0) @binding(6) var<storage, read> gate_mask: array<f32>;
 @group(0) @binding(7) var<storage, read> gate_y: array<f32>;
-@group(0) @binding(8) var<storage, read> a4: array<vec4f>;
+@group(0) @binding(8) var<storage, read> a_vec4: array<vec4f>;
 
 // ---- epilogue (copied from shaders/activations.wgsl, plus 'linear') ----
 
@@ -258,7 +262,11 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   // Columns n0..n0+3 and n0+4..n0+7 of row k are b4[k * n4 + cb_lo] and [k * n4 + cb_hi] (clamped).
   let cb_lo = min(n0 / 4u, n4 - 1u);
   let cb_hi = min(n0 / 4u + 1u, n4 - 1u);
-  let sa = a_k_stride();
+  // A_T_VEC4 (A stored [K, M], M % 4 == 0): rows m0..m0+7 of op(A) at step k are two
+  // vec4s of stored row k, at a_vec4[k * M/4 + ca_lo] and [.. + ca_hi] (clamped).
+  let ca_lo = min(m0 / 4u, params.m / 4u - 1u);
+  let ca_hi = min(m0 / 4u + 1u, params.m / 4u - 1u);
+  let sa = select(a_k_stride(), params.m / 4u, A_T_VEC4);
   let k_end = select(params.k, 0u, SUMS_ROW && m0 >= params.m);
   var acc: array<vec4f, 16>;
   var ka = 0u;
@@ -269,44 +277,46 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
       {
         let lo = b4[cb_lo + kb];
         let hi = b4[cb_hi + kb];
-        let a0 = a[ra0 + ka];
-        let a1 = a[ra1 + ka];
-        let a2 = a[ra2 + ka];
-        let a3 = a[ra3 + ka];
-        let a4 = a[ra4 + ka];
-        let a5 = a[ra5 + ka];
-        let a6 = a[ra6 + ka];
-        let a7 = a[ra7 + ka];
-        acc[0] += a0 * lo;  acc[1] += a0 * hi;
-        acc[2] += a1 * lo;  acc[3] += a1 * hi;
-        acc[4] += a2 * lo;  acc[5] += a2 * hi;
-        acc[6] += a3 * lo;  acc[7] += a3 * hi;
-        acc[8] += a4 * lo;  acc[9] += a4 * hi;
-        acc[10] += a5 * lo; acc[11] += a5 * hi;
-        acc[12] += a6 * lo; acc[13] += a6 * hi;
-        acc[14] += a7 * lo; acc[15] += a7 * hi;
+        var al: vec4f; // op(A)[m0 .. m0+3, k]
+        var ah: vec4f; // op(A)[m0+4 .. m0+7, k]
+        if (A_T_VEC4) {
+          al = a_vec4[ca_lo + ka];
+          ah = a_vec4[ca_hi + ka];
+        } else {
+          al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]);
+          ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]);
+        }
+        acc[0] += al.x * lo;  acc[1] += al.x * hi;
+        acc[2] += al.y * lo;  acc[3] += al.y * hi;
+        acc[4] += al.z * lo;  acc[5] += al.z * hi;
+        acc[6] += al.w * lo;  acc[7] += al.w * hi;
+        acc[8] += ah.x * lo;  acc[9] += ah.x * hi;
+        acc[10] += ah.y * lo; acc[11] += ah.y * hi;
+        acc[12] += ah.z * lo; acc[13] += ah.z * hi;
+        acc[14] += ah.w * lo; acc[15] += ah.w * hi;
         ka += sa;
         kb += n4;
       }
       {
         let lo = b4[cb_lo + kb];
         let hi = b4[cb_hi + kb];
-        let a0 = a[ra0 + ka];
-        let a1 = a[ra1 + ka];
-        let a2 = a[ra2 + ka];
-        let a3 = a[ra3 + ka];
-        let a4 = a[ra4 + ka];
-        let a5 = a[ra5 + ka];
-        let a6 = a[ra6 + ka];
-        let a7 = a[ra7 + ka];
-        acc[0] += a0 * lo;  acc[1] += a0 * hi;
-        acc[2] += a1 * lo;  acc[3] += a1 * hi;
-        acc[4] += a2 * lo;  acc[5] += a2 * hi;
-        acc[6] += a3 * lo;  acc[7] += a3 * hi;
-        acc[8] += a4 * lo;  acc[9] += a4 * hi;
-        acc[10] += a5 * lo; acc[11] += a5 * hi;
-        acc[12] += a6 * lo; acc[13] += a6 * hi;
-        acc[14] += a7 * lo; acc[15] += a7 * hi;
+        var al: vec4f; // op(A)[m0 .. m0+3, k]
+        var ah: vec4f; // op(A)[m0+4 .. m0+7, k]
+        if (A_T_VEC4) {
+          al = a_vec4[ca_lo + ka];
+          ah = a_vec4[ca_hi + ka];
+        } else {
+          al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]);
+          ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]);
+        }
+        acc[0] += al.x * lo;  acc[1] += al.x * hi;
+        acc[2] += al.y * lo;  acc[3] += al.y * hi;
+        acc[4] += al.z * lo;  acc[5] += al.z * hi;
+        acc[6] += al.w * lo;  acc[7] += al.w * hi;
+        acc[8] += ah.x * lo;  acc[9] += ah.x * hi;
+        acc[10] += ah.y * lo; acc[11] += ah.y * hi;
+        acc[12] += ah.z * lo; acc[13] += ah.z * hi;
+        acc[14] += ah.w * lo; acc[15] += ah.w * hi;
         ka += sa;
         kb += n4;
       }
@@ -315,22 +325,23 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   for (; k < k_end; k++) {
     let lo = b4[cb_lo + kb];
     let hi = b4[cb_hi + kb];
-    let a0 = a[ra0 + ka];
-    let a1 = a[ra1 + ka];
-    let a2 = a[ra2 + ka];
-    let a3 = a[ra3 + ka];
-    let a4 = a[ra4 + ka];
-    let a5 = a[ra5 + ka];
-    let a6 = a[ra6 + ka];
-    let a7 = a[ra7 + ka];
-    acc[0] += a0 * lo;  acc[1] += a0 * hi;
-    acc[2] += a1 * lo;  acc[3] += a1 * hi;
-    acc[4] += a2 * lo;  acc[5] += a2 * hi;
-    acc[6] += a3 * lo;  acc[7] += a3 * hi;
-    acc[8] += a4 * lo;  acc[9] += a4 * hi;
-    acc[10] += a5 * lo; acc[11] += a5 * hi;
-    acc[12] += a6 * lo; acc[13] += a6 * hi;
-    acc[14] += a7 * lo; acc[15] += a7 * hi;
+    var al: vec4f; // op(A)[m0 .. m0+3, k]
+    var ah: vec4f; // op(A)[m0+4 .. m0+7, k]
+    if (A_T_VEC4) {
+      al = a_vec4[ca_lo + ka];
+      ah = a_vec4[ca_hi + ka];
+    } else {
+      al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]);
+      ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]);
+    }
+    acc[0] += al.x * lo;  acc[1] += al.x * hi;
+    acc[2] += al.y * lo;  acc[3] += al.y * hi;
+    acc[4] += al.z * lo;  acc[5] += al.z * hi;
+    acc[6] += al.w * lo;  acc[7] += al.w * hi;
+    acc[8] += ah.x * lo;  acc[9] += ah.x * hi;
+    acc[10] += ah.y * lo; acc[11] += ah.y * hi;
+    acc[12] += ah.z * lo; acc[13] += ah.z * hi;
+    acc[14] += ah.w * lo; acc[15] += ah.w * hi;
     ka += sa;
     kb += n4;
   }
@@ -398,14 +409,14 @@ fn tiled_bt_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id
     let b5_ = b4[rb5 + q];
     let b6_ = b4[rb6 + q];
     let b7_ = b4[rb7 + q];
-    let a0_ = a4[ra0 + q];
-    let a1_ = a4[ra1 + q];
-    let a2_ = a4[ra2 + q];
-    let a3_ = a4[ra3 + q];
-    let a4_ = a4[ra4 + q];
-    let a5_ = a4[ra5 + q];
-    let a6_ = a4[ra6 + q];
-    let a7_ = a4[ra7 + q];
+    let a0_ = a_vec4[ra0 + q];
+    let a1_ = a_vec4[ra1 + q];
+    let a2_ = a_vec4[ra2 + q];
+    let a3_ = a_vec4[ra3 + q];
+    let a4_ = a_vec4[ra4 + q];
+    let a5_ = a_vec4[ra5 + q];
+    let a6_ = a_vec4[ra6 + q];
+    let a7_ = a_vec4[ra7 + q];
     // k = 4q + 0: columns n0..n0+3 and n0+4..n0+7 of op(B)
     let lo0 = vec4f(b0_.x, b1_.x, b2_.x, b3_.x);
     let hi0 = vec4f(b4_.x, b5_.x, b6_.x, b7_.x);

@@ -45,8 +45,9 @@ describe('matmul', () => {
     // (M, K, N): 3x5x7 and 1x784x512 take the per-output kernel, the rest the
     // 8x8-tiled one; 127x129x131, 300x70x70 and 200x33x100 have ragged edges in every direction
     // (200x33x100 with B not transposed takes tiled_vec4, N being a multiple of 4;
-    // 66x36x260 with only B transposed takes tiled_bt_vec4, K being a multiple of 4).
-    for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [127, 129, 131], [300, 70, 70], [200, 33, 100], [66, 36, 260]] as const) {
+    // 66x36x260 with only B transposed takes tiled_bt_vec4, K being a multiple of 4;
+    // 132x20x132 with A transposed reads A as vec4 with a half-valid last block, M % 8 being 4).
+    for (const [m, k, n] of [[1, 1, 1], [3, 5, 7], [127, 129, 131], [300, 70, 70], [200, 33, 100], [66, 36, 260], [132, 20, 132]] as const) {
       for (const combo of ALL_COMBOS) {
         it(`${m}x${k}x${n} ${comboName(combo)}, each epilogue`, async () => {
           const engine = await getEngine();

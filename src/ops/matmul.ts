@@ -190,17 +190,24 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
     && groupsM <= MAX_WORKGROUPS_PER_DIM && groupsN <= MAX_WORKGROUPS_PER_DIM;
   // vec4 reads of B need each of its rows to start on a 16-byte boundary (views start at 256 bytes).
   const vec4B = !transposeB && n % 4 === 0;
+  // With A stored [K, M] and M % 4 == 0, tiled_vec4 reads op(A)'s 8 rows as two vec4s (the dW form).
+  const aVec4 = transposeA && m % 4 === 0;
+  const { a: _unusedA, ...withoutA } = shared; // tiled_bt_vec4 reads A only as vec4
   if (useTiled && vec4B) {
     engine.scheduler.dispatch({
-      kernel: engine.registry.pipeline(KERNEL, 'tiled_vec4', { ...constants, UNROLL_K2: engine.tuning.matmulUnrollK2 ? 1 : 0 }),
-      buffers: { ...shared, b4: b.binding }, uniform, workgroups: [groupsN, groupsM],
+      kernel: engine.registry.pipeline(KERNEL, 'tiled_vec4', {
+        ...constants, UNROLL_K2: engine.tuning.matmulUnrollK2 ? 1 : 0, A_T_VEC4: aVec4 ? 1 : 0,
+      }),
+      // Both loads are in the shader (an override picks one), so both bindings are filled;
+      // the unused vec4 view gets B, whose size is a multiple of 16 bytes here.
+      buffers: { ...shared, a_vec4: (aVec4 ? a : b).binding, b4: b.binding },
+      uniform, workgroups: [groupsN, groupsM],
     });
   } else if (useTiled && !transposeA && transposeB && k % 4 === 0 && !sumsOut) {
     // rows of A and of the stored B are contiguous in k (and start 16-byte aligned): vec4 along k
-    const { a: _a, ...rest } = shared;
     engine.scheduler.dispatch({
       kernel: engine.registry.pipeline(KERNEL, 'tiled_bt_vec4', constants),
-      buffers: { ...rest, a4: a.binding, b4: b.binding }, uniform, workgroups: [groupsN, groupsM],
+      buffers: { ...withoutA, a_vec4: a.binding, b4: b.binding }, uniform, workgroups: [groupsN, groupsM],
     });
   } else if (useTiled) {
     engine.scheduler.dispatch({
