@@ -16,7 +16,6 @@
 // N threads (default: one per core).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +23,7 @@ import { common } from './esbuild-options.mjs';
 import { startStaticServer } from './static-server.mjs';
 import { launchChromium } from './chromium.mjs';
 import { mnistDir } from './demo.mjs';
+import { machineEnvironment } from './bench-environment.mjs';
 
 const args = process.argv.slice(2);
 const valueOf = (...flags) => {
@@ -97,16 +97,12 @@ if (inNode) {
   }
 }
 
-const cpus = os.cpus();
 report.environment = {
-  runtime, ...report.environment,
-  date: new Date().toISOString(),
-  command,
-  browser: browserVersion,
-  node: process.version,
-  cpu: { model: cpus[0]?.model ?? 'unknown', cores: cpus.length },
-  os: `${os.type()} ${os.release()} ${os.arch()}`,
-  ...(withPeer ? {} : { peerNote: inNode ? 'Node run (the TF.js peer runs in the browser page only)' : '--no-peer' }),
+  ...report.environment,
+  ...machineEnvironment({
+    runtime, command, browser: browserVersion,
+    peerNote: withPeer ? undefined : inNode ? 'Node run (the TF.js peer runs in the browser page only)' : '--no-peer',
+  }),
 };
 const file = outFile ?? `${dir}/report-${runtime}-${mode}.json`;
 fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

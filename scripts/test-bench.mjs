@@ -92,7 +92,8 @@ function checkReport(runtime, file, run) {
     assert(env.adapter.vendor || env.adapter.architecture || env.adapter.description, 'adapter has no name at all');
     assert(typeof env.adapterName === 'string' && env.adapterName.length > 0, 'adapterName');
     assert(!Number.isNaN(Date.parse(env.date)), `date ${env.date}`);
-    assert(typeof env.command === 'string' && env.command.startsWith('npm run bench'), `command ${env.command}`);
+    // `npm run bench ...`, or the packed runner of a GPU machine (scripts/device-bench-run.mjs)
+    assert(typeof env.command === 'string' && /^(npm run bench|node scripts\/device-bench-run\.mjs)/.test(env.command), `command ${env.command}`);
     assert(typeof env.cpu?.model === 'string' && Number.isInteger(env.cpu?.cores) && env.cpu.cores > 0, `cpu ${JSON.stringify(env.cpu)}`);
     assert(typeof env.node === 'string' && typeof env.os === 'string', 'node / os');
     assert(typeof env.timing === 'string' && env.timing.length > 0, 'timing note');
