@@ -148,10 +148,10 @@ export function renderMarkdown(report: BenchReport): string {
   }
   if (memory?.configs.length) {
     lines.push('');
-    lines.push('| memory (ours) | parameters | live between steps | pooled (one step\'s scratch) | peak live | buffers created/step |');
-    lines.push('|---|---:|---:|---:|---:|---:|');
+    lines.push('| memory (ours) | parameters | live between steps | pooled (one step\'s scratch) | peak live | peak held by the pool | buffers created/step |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|');
     for (const m of memory.configs) {
-      lines.push(`| ${m.model} batch ${m.batch} | ${m.parameters} | ${MiB(m.liveBytes.max)} | ${MiB(m.pooledBytes.max)} | ${MiB(m.peakLiveBytes.max)} | ${m.buffersCreatedPerStep} |`);
+      lines.push(`| ${m.model} batch ${m.batch} | ${m.parameters} | ${MiB(m.liveBytes.max)} | ${MiB(m.pooledBytes.max)} | ${MiB(m.peakLiveBytes.max)} | ${MiB(m.peakAllocatedBytes.max)} | ${m.buffersCreatedPerStep} |`);
     }
   }
   return lines.join('\n') + '\n';

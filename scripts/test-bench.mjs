@@ -165,7 +165,8 @@ function checkReport(runtime, file, run) {
     }
     assert(isStat(epoch.ours.trainSeconds) && epoch.ours.testAccuracy.median <= 1, 'epoch: ours');
     samePeers(epoch, 'epoch');
-    assert(memory.configs.length > 0 && memory.configs.every((m) => m.peakLiveBytes.max >= m.liveBytes.max), 'memory: configs');
+    assert(memory.configs.length > 0 && memory.configs.every((m) => m.peakLiveBytes.max >= m.liveBytes.max
+      && m.peakAllocatedBytes.max >= m.liveBytes.max + m.pooledBytes.max), 'memory: configs');
   });
 
   if (existing) return;

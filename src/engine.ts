@@ -38,6 +38,11 @@ export interface EngineStats {
   /** GPU buffers ever created by the pool (flat after warm-up = reuse works). */
   createdBuffers: number;
   reusedBuffers: number;
+  /** Most bytes ever held by live tensors at once. */
+  peakLiveBytes: number;
+  /** GPU bytes the pool holds now (live, released but not yet submitted, pooled) and its most ever. */
+  allocatedBytes: number;
+  peakAllocatedBytes: number;
   /** Live Tensor objects. */
   liveTensors: number;
   dispatches: number;

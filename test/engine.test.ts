@@ -229,6 +229,33 @@ describe('engine core', () => {
     expect(err).to.be.instanceOf(DeviceLostError);
   });
 
+  it('stats() keep the high-water marks: peak live bytes and peak GPU bytes held by the pool', async () => {
+    const engine = await newEngine();
+    try {
+      const a = engine.tensor(new Float32Array(1000), [1000]);
+      const b = engine.tensor(new Float32Array(3000), [3000]);
+      const full = engine.stats();
+      expect(full.peakLiveBytes).to.equal(full.liveBytes);
+      expect(full.allocatedBytes).to.equal(full.liveBytes);
+      a.dispose();
+      b.dispose();
+      await engine.sync();
+      const after = engine.stats();
+      expect(after.liveBytes).to.be.below(full.liveBytes);
+      expect(after.peakLiveBytes, 'the peak stays').to.equal(full.peakLiveBytes);
+      // Freed buffers are pooled for reuse, not destroyed (once nothing pending uses them).
+      expect(after.allocatedBytes).to.equal(full.allocatedBytes);
+      expect(after.allocatedBytes).to.equal(after.liveBytes + after.pooledBytes);
+      expect(after.peakAllocatedBytes).to.equal(full.allocatedBytes);
+      // Reusing the pooled buffers raises neither mark.
+      const c = engine.tensor(new Float32Array(3000), [3000]);
+      expect(engine.stats().peakAllocatedBytes).to.equal(full.allocatedBytes);
+      c.dispose();
+    } finally {
+      engine.destroy();
+    }
+  });
+
   it('profile() times each dispatch with timestamp queries, without changing results', async () => {
     const engine = await getEngine();
     const a = engine.tensor(uniform(64 * 48, 11), [64, 48]);

@@ -8,10 +8,9 @@
  * - pooledBytes: freed buffers the pool keeps for reuse — in steady state,
  *   exactly the scratch tensors of one step (activations, masks, gradients
  *   of activations), recycled every step;
- * - peakLiveBytes = liveBytes + pooledBytes: every scratch buffer of a step
- *   is live at once just before the step's single submit (a buffer released
- *   inside a step is not reused before that submit: src/gpu/buffer-pool.ts),
- *   so this is the step's high-water mark.
+ * - peakLiveBytes: the pool's high-water mark of live bytes, and
+ *   peakAllocatedBytes: of all GPU bytes it holds (live, released but not yet
+ *   submitted, pooled), both from engine.stats() over the engine's life.
  * buffersCreatedPerStep should be 0: after warm-up the pool serves every
  * allocation.
  */
@@ -30,6 +29,7 @@ export interface MemoryFigure {
   liveBytes: Stat;
   pooledBytes: Stat;
   peakLiveBytes: Stat;
+  peakAllocatedBytes: Stat;
   buffersCreatedPerStep: number;
 }
 
@@ -47,23 +47,29 @@ export async function memorySuite(ctx: SuiteContext): Promise<{ configs: MemoryF
       const created = engine.stats().createdBuffers;
       const live: number[] = [];
       const pooled: number[] = [];
+      const peakLive: number[] = [];
+      const peakAllocated: number[] = [];
       for (let i = 0; i < sampledSteps; i++) {
         runner.record();
         await engine.sync();
         const s = engine.stats();
         live.push(s.liveBytes);
         pooled.push(s.pooledBytes);
+        peakLive.push(s.peakLiveBytes);
+        peakAllocated.push(s.peakAllocatedBytes);
       }
       const figure: MemoryFigure = {
         model: config.name, description: config.description, batch, parameters: runner.model.parameterCount,
         liveBytes: summarize(live), pooledBytes: summarize(pooled),
-        peakLiveBytes: summarize(live.map((l, i) => l + pooled[i]!)),
+        peakLiveBytes: summarize(peakLive),
+        peakAllocatedBytes: summarize(peakAllocated),
         buffersCreatedPerStep: (engine.stats().createdBuffers - created) / sampledSteps,
       };
       runner.dispose();
       configs.push(figure);
       ctx.log(`${config.name} batch ${batch}: live ${MiB(figure.liveBytes.max)}, pooled ${MiB(figure.pooledBytes.max)}, ` +
-        `peak ${MiB(figure.peakLiveBytes.max)}, ${figure.buffersCreatedPerStep} buffers created per step`);
+        `peak live ${MiB(figure.peakLiveBytes.max)}, peak held ${MiB(figure.peakAllocatedBytes.max)}, ` +
+        `${figure.buffersCreatedPerStep} buffers created per step`);
     } finally {
       engine.destroy();
     }

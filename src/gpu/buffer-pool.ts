@@ -33,6 +33,12 @@ export interface PoolStats {
   /** Buffers created over the pool's life: flat after warm-up means reuse works. */
   createdBuffers: number;
   reusedBuffers: number;
+  /** Most bytes ever held by live tensors at once. */
+  peakLiveBytes: number;
+  /** GPU bytes the pool holds now: live + released-not-yet-submitted + pooled. */
+  allocatedBytes: number;
+  /** Most GPU bytes the pool ever held at once: the engine's memory high-water mark. */
+  peakAllocatedBytes: number;
 }
 
 export class BufferPool {
@@ -44,6 +50,9 @@ export class BufferPool {
   private pooledBuffers = 0;
   private created = 0;
   private reused = 0;
+  private peakLiveBytes = 0;
+  private allocatedBytes = 0;
+  private peakAllocatedBytes = 0;
 
   constructor(private readonly device: GPUDevice, readonly maxPooledBytes = 256 * 1024 * 1024) {}
 
@@ -59,9 +68,12 @@ export class BufferPool {
     } else {
       buffer = this.device.createBuffer({ size, usage: TENSOR_USAGE, label: `wgsl-tensor pool ${size}B` });
       this.created++;
+      this.allocatedBytes += size;
+      this.peakAllocatedBytes = Math.max(this.peakAllocatedBytes, this.allocatedBytes);
     }
     this.live.add(buffer);
     this.liveBytes += size;
+    this.peakLiveBytes = Math.max(this.peakLiveBytes, this.liveBytes);
     return buffer;
   }
 
@@ -79,6 +91,7 @@ export class BufferPool {
     for (const buffer of retired) {
       if (this.pooledBytes + buffer.size > this.maxPooledBytes) {
         buffer.destroy();
+        this.allocatedBytes -= buffer.size;
         continue;
       }
       let list = this.free.get(buffer.size);
@@ -92,6 +105,7 @@ export class BufferPool {
   /** Destroy what the pool keeps (not live buffers). */
   trim(): void {
     for (const list of this.free.values()) for (const b of list) b.destroy();
+    this.allocatedBytes -= this.pooledBytes;
     this.free.clear();
     this.pooledBytes = 0;
     this.pooledBuffers = 0;
@@ -105,6 +119,7 @@ export class BufferPool {
     this.retired = [];
     this.live.clear();
     this.liveBytes = 0;
+    this.allocatedBytes = 0;
   }
 
   stats(): PoolStats {
@@ -115,6 +130,9 @@ export class BufferPool {
       pooledBytes: this.pooledBytes,
       createdBuffers: this.created,
       reusedBuffers: this.reused,
+      peakLiveBytes: this.peakLiveBytes,
+      allocatedBytes: this.allocatedBytes,
+      peakAllocatedBytes: this.peakAllocatedBytes,
     };
   }
 }

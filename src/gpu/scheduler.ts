@@ -182,7 +182,11 @@ export class Scheduler {
   flush(): void {
     this.assertAlive();
     this.throwAsyncErrors();
-    if (!this.encoder) return;
+    if (!this.encoder) {
+      // Nothing recorded is pending, so every use of a released buffer is already submitted: reusable now.
+      this.pool.recycleRetired();
+      return;
+    }
     this.endPass();
     this.profiler?.resolve(this.encoder);
     if (this.slotsUsed > 0) this.device.queue.writeBuffer(this.arenaGpu, 0, this.arenaCpu, 0, this.slotsUsed * this.slotStride);
