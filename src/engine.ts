@@ -11,7 +11,7 @@ import { Profiler, type ProfileEntry } from './gpu/profiler.js';
 import { tuningFor, type Tuning } from './gpu/tuning.js';
 import { Tensor, type DType, type TensorOwner } from './tensor.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
-import { DTypeError, ShapeError, ValueError, WgslTensorError } from './errors.js';
+import { DTypeError, ShapeError, ValueError } from './errors.js';
 import * as activations from './ops/activations.js';
 import * as optimizerOps from './ops/optimizers.js';
 import * as softmaxOps from './ops/softmax.js';
@@ -167,24 +167,10 @@ export class Engine implements TensorOwner {
     try {
       checkTensor('read', 'tensor', tensor, this);
       this.scheduler.assertAlive();
-      return this.scheduler.read(tensor.buffer, tensor.byteLength, tensor.byteOffset).catch((err: unknown) => this.lossOr(err));
+      return this.scheduler.read(tensor.buffer, tensor.byteLength, tensor.byteOffset);
     } catch (err) {
       return Promise.reject(err);
     }
-  }
-
-  /**
-   * @internal Rethrow `err`, as DeviceLostError if the device turns out to be lost.
-   * When the device goes, a read can fail with the runtime's own error (the
-   * browser's AbortError from mapAsync) before `device.lost` is announced, so
-   * wait a moment for that announcement first.
-   */
-  async lossOr(err: unknown): Promise<never> {
-    if (!this.scheduler.lostError && !(err instanceof WgslTensorError)) {
-      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
-      await new Promise((resolve) => setTimeout(resolve, 0)); // let the scheduler's own lost handler run
-    }
-    throw this.scheduler.lostError ?? err;
   }
 
   /** @internal TensorOwner: used by Tensor.dispose(). */

@@ -1,18 +1,10 @@
 import { expect } from 'chai';
 import { getEngine, newEngine } from './helpers/engine.js';
+import { thrown } from './helpers/errors.js';
 import { expectBitEqual } from './helpers/compare.js';
 import { uniform } from './helpers/random.js';
 import { createEngine, DeviceLostError, DisposedError, ShaderError, ShapeError, ValueError, type Tensor } from '../src/index.js';
 
-/** Runs fn and returns what it threw (or fails the test if it did not throw). */
-async function thrown(fn: () => unknown): Promise<Error> {
-  try {
-    await fn();
-  } catch (err) {
-    return err as Error;
-  }
-  expect.fail('expected an error');
-}
 
 describe('engine core', () => {
   it('names its adapter', async () => {

@@ -1,24 +1,14 @@
 import { expect } from 'chai';
 import { getEngine, newEngine } from './helpers/engine.js';
+import { thrown } from './helpers/errors.js';
+import { blobs } from './helpers/blobs.js';
 import { expectBitEqual } from './helpers/compare.js';
-import { rng } from './helpers/random.js';
 import {
   Sequential, dense, relu, dropout, adam, sgd, rmsprop, ValueError, ShapeError, DeviceLostError,
   type Checkpoint, type Engine, type Optimizer,
 } from '../src/index.js';
 
-async function thrown(fn: () => unknown): Promise<Error> {
-  try { await fn(); } catch (err) { return err as Error; }
-  expect.fail('expected an error');
-}
 
-function blobs(n: number, features: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const r = rng(seed);
-  const x = new Float32Array(n * features).map(() => r() * 2 - 1);
-  const y = Int32Array.from({ length: n }, (_, i) => i % 3);
-  for (let i = 0; i < n; i++) x[i * features + (y[i]! % features)]! += 2;
-  return { x, y };
-}
 
 describe('reliability', function () {
   this.timeout(600_000);

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { getEngine } from './helpers/engine.js';
+import { thrown } from './helpers/errors.js';
+import { blobs } from './helpers/blobs.js';
 import { getMnist } from './helpers/mnist.js';
 import { rng, uniform } from './helpers/random.js';
 import { expectBitEqual } from './helpers/compare.js';
@@ -8,24 +10,7 @@ import {
   ResidentDataset, ShapeError, ValueError, type LabeledImages,
 } from '../src/index.js';
 
-async function thrown(fn: () => unknown): Promise<Error> {
-  try { await fn(); } catch (err) { return err as Error; }
-  expect.fail('expected an error');
-}
 
-/** A small synthetic 3-class problem (Gaussian blobs), so tests need no download. */
-function blobs(n: number, features: number, seed: number): { x: Float32Array; y: Int32Array } {
-  const r = rng(seed);
-  const centers = [0, 1, 2].map(() => Array.from({ length: features }, () => 4 * r() - 2));
-  const x = new Float32Array(n * features);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % 3;
-    y[i] = c;
-    for (let j = 0; j < features; j++) x[i * features + j] = centers[c]![j]! + (r() - 0.5) * 1.5;
-  }
-  return { x, y };
-}
 
 describe('training API', function () {
   this.timeout(600_000);

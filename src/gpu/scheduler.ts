@@ -209,8 +209,7 @@ export class Scheduler {
     try {
       await Promise.race([staging.mapAsync(MAP_READ, 0, size), this.lostPromise]);
     } catch (err) {
-      if (this.lostError) throw this.lostError;
-      throw err;
+      throw await this.lostOr(err);
     }
     const copy = staging.getMappedRange(0, size).slice(0, byteLength);
     staging.unmap();
@@ -222,8 +221,25 @@ export class Scheduler {
   /** Resolves when the GPU has finished all submitted work. */
   async sync(): Promise<void> {
     this.flush();
-    await Promise.race([this.device.queue.onSubmittedWorkDone(), this.lostPromise]);
+    try {
+      await Promise.race([this.device.queue.onSubmittedWorkDone(), this.lostPromise]);
+    } catch (err) {
+      throw await this.lostOr(err);
+    }
     this.throwAsyncErrors();
+  }
+
+  /**
+   * The error to report for a failed wait on the GPU: DeviceLostError if the
+   * device is (turns out to be) lost, else `err`. When the device goes, the
+   * browser can fail a pending mapAsync with its own AbortError before
+   * `device.lost` resolves, so an unexplained failure waits a moment for it.
+   */
+  private async lostOr(err: unknown): Promise<unknown> {
+    if (!this.lostError && !(err instanceof WgslTensorError)) {
+      await Promise.race([this.lostPromise.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 100))]);
+    }
+    return this.lostError ?? err;
   }
 
   private takeStaging(size: number): GPUBuffer {

@@ -180,9 +180,6 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
     history.stoppedEarly = control.stopTraining;
     for (const cb of callbacks) await cb.onTrainEnd?.(control);
     return history;
-  } catch (err) {
-    // A lost device can first surface as the runtime's own error: report it as DeviceLostError.
-    return await model.engine.lossOr(err);
   } finally {
     midEpoch.delete(model);
     order.dispose();
