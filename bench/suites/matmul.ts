@@ -11,6 +11,7 @@
  * On a real GPU the full sweep adds 4096³ (the issue's 20 TFLOP/s goal).
  * Our result goes into a preallocated `out`, so allocation is not timed.
  */
+import { isCpuAdapter } from '../../src/gpu/tuning.js';
 import type { Engine, Tensor } from '../../src/index.js';
 import { randomFloats } from '../data.js';
 import { mapStat, type Stat } from '../stats.js';
@@ -52,8 +53,6 @@ function trainingShapes(b: number): MatmulCase[] {
   return cases;
 }
 
-/** CPU implementations of WebGPU: 4096³ would take minutes there. */
-const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader/i;
 
 export function matmulCases(mode: 'full' | 'quick' | 'tiny', realGpu = false): MatmulCase[] {
   if (mode === 'tiny') return [square(128), { name: 'fwd X·W+b 128×512×10', m: 128, k: 512, n: 10, bias: true, activation: 'linear' }];
@@ -95,7 +94,8 @@ async function measure(runner: Runner, flops: number, timing: ReturnType<typeof 
 export async function matmulSuite(ctx: SuiteContext): Promise<{ cases: MatmulCaseResult[] }> {
   const cases: MatmulCaseResult[] = [];
   const f = (x: number) => x.toFixed(2).padStart(8);
-  const realGpu = !SOFTWARE_ADAPTER.test(ctx.engine.adapterName);
+  // CPU implementations of WebGPU would take minutes over 4096³.
+  const realGpu = !isCpuAdapter(ctx.engine.adapter);
   for (const c of matmulCases(ctx.mode, realGpu)) {
     const flops = 2 * c.m * c.n * c.k;
     // Ours and the peers one after the other on each case, so that a drift of

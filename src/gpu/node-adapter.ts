@@ -9,6 +9,7 @@
  *   3. SwiftShader.
  * `WGSL_TENSOR_ADAPTER=gpu|lavapipe|swiftshader|<name substring>` forces one.
  */
+import { isCpuAdapter } from './tuning.js';
 
 export interface NodeAdapter {
   /** The `GPU` object: Dawn lives as long as this is referenced, so keep it. */
@@ -16,14 +17,8 @@ export interface NodeAdapter {
   adapter: GPUAdapter;
 }
 
-const SOFTWARE_NAMES = /llvmpipe|lavapipe|swiftshader/i;
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
 const SWIFTSHADER_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib64/chromium/vk_swiftshader_icd.json'];
-
-/** Is this adapter a CPU implementation of WebGPU (lavapipe or SwiftShader)? */
-export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
-  return SOFTWARE_NAMES.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
-}
 
 async function listVulkanDrivers(): Promise<string[]> {
   const fs = await import('node:fs');
@@ -74,7 +69,7 @@ export async function requestNodeAdapter(choice: string | undefined): Promise<No
   const byName = (name: string) => tryAdapter(['backend=vulkan', `adapter=${name}`]);
   const realGpu = async () => {
     const any = await tryAdapter([]);
-    return any && !isSoftwareAdapter(any.adapter.info) ? any : null;
+    return any && !isCpuAdapter(any.adapter.info) ? any : null;
   };
 
   const wanted = (choice ?? process.env.WGSL_TENSOR_ADAPTER ?? '').trim();

@@ -6,7 +6,10 @@
  * gets, against the same CPU reference). `engine.tuning` is writable so a
  * benchmark can compare both settings in one run.
  */
-import type { AdapterDescription } from './device.js';
+/** The naming fields of GPUAdapterInfo (and of the engine's AdapterDescription). */
+type AdapterNames = Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'>;
+
+const names = (a: AdapterNames) => `${a.vendor} ${a.architecture} ${a.device} ${a.description}`;
 
 export interface Tuning {
   /**
@@ -27,16 +30,16 @@ export interface Tuning {
   elementwiseMaxWorkgroups: number;
 }
 
-export function isSwiftShader(adapter: AdapterDescription): boolean {
-  return /swiftshader/i.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description} ${adapter.device}`);
+export function isSwiftShader(adapter: AdapterNames): boolean {
+  return /swiftshader/i.test(names(adapter));
 }
 
 /** A CPU implementation of WebGPU/Vulkan (SwiftShader, Mesa's llvmpipe/lavapipe). */
-export function isCpuAdapter(adapter: AdapterDescription): boolean {
-  return isSwiftShader(adapter) || /llvmpipe|lavapipe/i.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description} ${adapter.device}`);
+export function isCpuAdapter(adapter: AdapterNames): boolean {
+  return /llvmpipe|lavapipe|swiftshader/i.test(names(adapter));
 }
 
-export function tuningFor(adapter: AdapterDescription): Tuning {
+export function tuningFor(adapter: AdapterNames): Tuning {
   return {
     matmulUnrollK2: isSwiftShader(adapter),
     elementwiseMaxWorkgroups: isCpuAdapter(adapter) ? 32 : Number.MAX_SAFE_INTEGER,
