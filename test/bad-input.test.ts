@@ -14,39 +14,11 @@ import {
   Sequential, ResidentDataset, dense, relu, maxout, dropout, sgd, adagrad, rmsprop, adam, earlyStopping,
   parseIdx, encodeIdx, parseMnistPair, subset,
   ShapeError, ValueError, DTypeError, DisposedError,
-  type Engine, type Tensor, type SavedWeights, type Checkpoint, type LabeledImages,
+  type Engine, type LabeledImages,
 } from '../src/index.js';
 
-type ErrorClass = typeof ShapeError | typeof ValueError | typeof DTypeError | typeof DisposedError;
-
-/** Everything the rows need, made once (outside the measured calls). */
-interface Fixture {
-  engine: Engine;
-  /** f32 [2,3], f32 [3,2], i32 [2], u32 [2,3] of this engine. */
-  a: Tensor; b: Tensor; labels: Tensor; u: Tensor;
-  disposed: Tensor;
-  /** Tensors of ANOTHER engine: f32 [2,3] and i32 [2]. */
-  foreign: Tensor; foreignLabels: Tensor;
-  foreignDataset: ResidentDataset;
-  /** dense(4,8) relu dropout(0.2) dense(8,3), seed 1, rmsprop. */
-  model: Sequential;
-  disposedModel: Sequential;
-  x: Float32Array; y: Int32Array;
-  weights: SavedWeights;
-  checkpoint: Checkpoint;
-  /** f32 [6] tensors for optimizer state arguments. */
-  m: Tensor; v: Tensor;
-  /** Register something a row creates, to be disposed after the row (so leaks show). */
-  own<T extends { dispose(): void }>(thing: T): T;
-}
-
-interface Row {
-  what: string;
-  call: (f: Fixture) => unknown;
-  error: ErrorClass;
-  /** Every fragment must appear in the message. */
-  message: string[];
-}
+import type { Fixture, Row } from './helpers/bad-input-table.js';
+import { extraRows } from './bad-input/index.js';
 
 // ---- helpers to corrupt files in memory ------------------------------------------------
 
@@ -302,7 +274,7 @@ describe('bad input across the public API (one table)', function () {
     other.destroy();
   });
 
-  for (const row of rows) {
+  for (const row of [...rows, ...extraRows]) {
     it(`${row.what} -> ${row.error.name}`, async () => {
       const { engine, model } = f;
       await engine.sync();
