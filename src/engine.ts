@@ -11,7 +11,9 @@ import { Profiler, type ProfileEntry } from './gpu/profiler.js';
 import { tuningFor, type Tuning } from './gpu/tuning.js';
 import { Tensor, type DType, type TensorOwner } from './tensor.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
-import { DTypeError, ShapeError, ValueError } from './errors.js';
+import { DTypeError, LimitError, ShapeError, ValueError } from './errors.js';
+import { ErrorScopes } from './gpu/error-scopes.js';
+import { warningSink, type WarningSink } from './gpu/warnings.js';
 import * as activations from './ops/activations.js';
 import * as optimizerOps from './ops/optimizers.js';
 import * as softmaxOps from './ops/softmax.js';
@@ -26,6 +28,12 @@ export interface EngineOptions extends DeviceOptions {
   maxPooledBytes?: number;
   /** Submit automatically after this many recorded dispatches (default 256). */
   maxDispatchesPerSubmit?: number;
+  /**
+   * Receives the engine's warnings (uncaptured GPU errors of a shared device,
+   * device-lost reasons, shader compiler warnings). Default: silent; set the
+   * environment variable WGSL_TENSOR_DEBUG=1 to print them instead.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export interface EngineStats {
@@ -67,8 +75,15 @@ export class Engine implements TensorOwner {
   readonly scheduler: Scheduler;
   /** Per-adapter kernel variants (src/gpu/tuning.ts). */
   readonly tuning: Tuning;
+  /** @internal Scopes around every GPU call, so GPU errors are reported at a read/sync, naming the op. */
+  readonly errorScopes: ErrorScopes;
+  /** @internal Where warnings go (options.onWarning, else silent). */
+  readonly warn: WarningSink;
   private readonly liveTensors = new Set<Tensor>();
   private destroyed = false;
+  /** Depth of nested public op calls, and the tensors created by the outermost one (freed if it throws). */
+  private opDepth = 0;
+  private createdInOp: Tensor[] = [];
 
   constructor(
     readonly device: GPUDevice,
@@ -77,9 +92,11 @@ export class Engine implements TensorOwner {
     private readonly keepAlive: unknown,
     options: EngineOptions = {},
   ) {
+    this.warn = warningSink(options.onWarning);
+    this.errorScopes = new ErrorScopes(device);
     this.registry = new KernelRegistry(device);
-    this.pool = new BufferPool(device, options.maxPooledBytes);
-    this.scheduler = new Scheduler(device, this.pool, this.registry, options);
+    this.pool = new BufferPool(device, this.errorScopes, options.maxPooledBytes);
+    this.scheduler = new Scheduler(device, this.pool, this.registry, this.errorScopes, this.warn, options);
     this.tuning = tuningFor(adapter);
   }
 
@@ -109,7 +126,7 @@ export class Engine implements TensorOwner {
     const ctor = type === 'f32' ? Float32Array : type === 'i32' ? Int32Array : Uint32Array;
     const typed = data instanceof ctor ? data : ctor.from(data as ArrayLike<number>);
     const t = this.empty(shape, type);
-    this.device.queue.writeBuffer(t.buffer, 0, typed.buffer, typed.byteOffset, typed.byteLength);
+    this.errorScopes.guard('tensor', () => this.device.queue.writeBuffer(t.buffer, 0, typed.buffer, typed.byteOffset, typed.byteLength));
     return t;
   }
 
@@ -117,9 +134,16 @@ export class Engine implements TensorOwner {
   empty<D extends DType>(shape: readonly number[], dtype: D): Tensor<D> {
     this.scheduler.assertAlive();
     const size = checkShape('empty', 'shape', shape as number[]);
-    const buffer = this.pool.acquire(size * 4);
+    const fn = this.scheduler.currentOp ?? 'empty';
+    const maxBufferSize = this.device.limits.maxBufferSize;
+    if (this.pool.sizeFor(size * 4) > maxBufferSize) {
+      throw new LimitError(`${fn}: a tensor of shape ${describeShape(shape)} needs ${size * 4} bytes, over this adapter's ` +
+        `maxBufferSize (${maxBufferSize} bytes)`);
+    }
+    const buffer = this.pool.acquire(size * 4, fn);
     const t = new Tensor<D>(this, buffer, [...shape], dtype);
     this.liveTensors.add(t);
+    if (this.opDepth > 0) this.createdInOp.push(t);
     return t;
   }
 
@@ -159,7 +183,8 @@ export class Engine implements TensorOwner {
     const ctor = tensor.dtype === 'f32' ? Float32Array : tensor.dtype === 'i32' ? Int32Array : Uint32Array;
     const typed = data instanceof ctor ? data : ctor.from(data as ArrayLike<number>);
     if (this.scheduler.hasPendingCommands) this.scheduler.flush();
-    this.device.queue.writeBuffer(tensor.buffer, tensor.byteOffset, typed.buffer, typed.byteOffset, typed.byteLength);
+    this.errorScopes.guard('write', () =>
+      this.device.queue.writeBuffer(tensor.buffer, tensor.byteOffset, typed.buffer, typed.byteOffset, typed.byteLength));
   }
 
   /** @internal TensorOwner: used by Tensor.read(). */
@@ -249,17 +274,40 @@ export class Engine implements TensorOwner {
     void this.keepAlive;
   }
 
+  /**
+   * Run one public op: its name goes on the GPU errors and limit errors its
+   * dispatches may cause, and if it throws part-way, the tensors it created
+   * are freed (nothing is left allocated by a refused call).
+   */
+  private op<T>(name: string, run: () => T): T {
+    if (this.opDepth > 0) return run();
+    this.opDepth++;
+    this.scheduler.currentOp = name;
+    try {
+      const result = run();
+      this.createdInOp = [];
+      return result;
+    } catch (err) {
+      for (const t of this.createdInOp) t.dispose();
+      this.createdInOp = [];
+      throw err;
+    } finally {
+      this.opDepth--;
+      this.scheduler.currentOp = null;
+    }
+  }
+
   // ---- element-wise activations (shaders/activations.wgsl) --------------------
 
-  relu(x: Tensor): Tensor<'f32'> { return activations.activationForward(this, 'relu', x); }
-  sigmoid(x: Tensor): Tensor<'f32'> { return activations.activationForward(this, 'sigmoid', x); }
-  tanh(x: Tensor): Tensor<'f32'> { return activations.activationForward(this, 'tanh', x); }
+  relu(x: Tensor): Tensor<'f32'> { return this.op('relu', () => activations.activationForward(this, 'relu', x)); }
+  sigmoid(x: Tensor): Tensor<'f32'> { return this.op('sigmoid', () => activations.activationForward(this, 'sigmoid', x)); }
+  tanh(x: Tensor): Tensor<'f32'> { return this.op('tanh', () => activations.activationForward(this, 'tanh', x)); }
   /** dx = dy * relu'(y); y is the forward output (the input works too: same sign). */
-  reluBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'relu', dy, y); }
+  reluBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return this.op('reluBackward', () => activations.activationBackward(this, 'relu', dy, y)); }
   /** dx = dy * y (1 - y); y is the forward output. */
-  sigmoidBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'sigmoid', dy, y); }
+  sigmoidBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return this.op('sigmoidBackward', () => activations.activationBackward(this, 'sigmoid', dy, y)); }
   /** dx = dy * (1 - y^2); y is the forward output. */
-  tanhBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return activations.activationBackward(this, 'tanh', dy, y); }
+  tanhBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return this.op('tanhBackward', () => activations.activationBackward(this, 'tanh', dy, y)); }
 
   // ---- matmul (src/ops/matmul.ts) ---------------------------------------------
 
@@ -268,15 +316,15 @@ export class Engine implements TensorOwner {
    * (with `accumulate`: out += op(a) op(b)). op(x) is x or its transpose, read in place.
    */
   matmul(a: Tensor, b: Tensor, options: matmulOps.MatmulOptions = {}): Tensor<'f32'> {
-    return matmulOps.matmul(this, a, b, options);
+    return this.op('matmul', () => matmulOps.matmul(this, a, b, options));
   }
 
   // ---- softmax, losses, maxout, dropout, reductions (src/ops/*.ts) -------------
 
   /** Row-wise softmax over the last dim of a 2-D f32 [n, c] (stable: the row max is subtracted first). */
-  softmax(x: Tensor): Tensor<'f32'> { return softmaxOps.softmax(this, x); }
+  softmax(x: Tensor): Tensor<'f32'> { return this.op('softmax', () => softmaxOps.softmax(this, x)); }
   /** dx = y ⊙ (dy − rowsum(dy ⊙ y)); y is the softmax output. */
-  softmaxBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return softmaxOps.softmaxBackward(this, dy, y); }
+  softmaxBackward(dy: Tensor, y: Tensor): Tensor<'f32'> { return this.op('softmaxBackward', () => softmaxOps.softmaxBackward(this, dy, y)); }
   /**
    * Fused softmax + cross-entropy of logits f32 [n, c] against labels i32 [n].
    * loss [1] = mean over the first `rows` rows of logsumexp − logit[label];
@@ -285,63 +333,63 @@ export class Engine implements TensorOwner {
    * An out-of-range label gives that row a NaN loss and gradient.
    */
   softmaxCrossEntropy(logits: Tensor, labels: Tensor, options?: { lossSum?: Tensor; correct?: Tensor; rows?: number }): { loss: Tensor<'f32'>; dlogits: Tensor<'f32'> } {
-    return lossOps.softmaxCrossEntropy(this, logits, labels, options);
+    return this.op('softmaxCrossEntropy', () => lossOps.softmaxCrossEntropy(this, logits, labels, options));
   }
   /**
    * Keras 'mse' of pred vs target f32 [n, c]: loss [1] = mean over real rows of
    * the row's mean squared error; dpred = 2 (pred − target) / (rows · c), 0 for padded rows.
    */
   mse(pred: Tensor, target: Tensor, options?: { lossSum?: Tensor; rows?: number }): { loss: Tensor<'f32'>; dpred: Tensor<'f32'> } {
-    return lossOps.mse(this, pred, target, options);
+    return this.op('mse', () => lossOps.mse(this, pred, target, options));
   }
   /** [n, classes] f32 one-hot rows of labels i32 [n]. */
-  oneHot(labels: Tensor, classes: number): Tensor<'f32'> { return lossOps.oneHot(this, labels, classes); }
+  oneHot(labels: Tensor, classes: number): Tensor<'f32'> { return this.op('oneHot', () => lossOps.oneHot(this, labels, classes)); }
   /** x f32 [n, units*pieces] -> y [n, units] (max of each group of `pieces` columns), argmax [n, units] u32. */
-  maxout(x: Tensor, pieces: number): { y: Tensor<'f32'>; argmax: Tensor<'u32'> } { return maxoutOps.maxout(this, x, pieces); }
+  maxout(x: Tensor, pieces: number): { y: Tensor<'f32'>; argmax: Tensor<'u32'> } { return this.op('maxout', () => maxoutOps.maxout(this, x, pieces)); }
   /** dx [n, units*pieces]: dy routed to each group's winning column. */
-  maxoutBackward(dy: Tensor, argmax: Tensor, pieces: number): Tensor<'f32'> { return maxoutOps.maxoutBackward(this, dy, argmax, pieces); }
+  maxoutBackward(dy: Tensor, argmax: Tensor, pieces: number): Tensor<'f32'> { return this.op('maxoutBackward', () => maxoutOps.maxoutBackward(this, dy, argmax, pieces)); }
   /** Inverted dropout: mask = 1/(1−rate) with probability 1−rate else 0 (Philox of seed, step, index); y = x ⊙ mask. */
   dropout(x: Tensor, options: { rate: number; seed: number; step?: number }): { y: Tensor<'f32'>; mask: Tensor<'f32'> } {
-    return dropoutOps.dropout(this, x, options);
+    return this.op('dropout', () => dropoutOps.dropout(this, x, options));
   }
   /** dx = dy ⊙ mask. */
-  dropoutBackward(dy: Tensor, mask: Tensor): Tensor<'f32'> { return dropoutOps.dropoutBackward(this, dy, mask); }
+  dropoutBackward(dy: Tensor, mask: Tensor): Tensor<'f32'> { return this.op('dropoutBackward', () => dropoutOps.dropoutBackward(this, dy, mask)); }
   /** x f32 [n, c] -> [c]: sum over the first `rows` rows (bias gradients); `out` receives it if given. */
-  columnSums(x: Tensor, options?: { out?: Tensor; rows?: number }): Tensor<'f32'> { return reductionOps.columnSums(this, x, options); }
+  columnSums(x: Tensor, options?: { out?: Tensor; rows?: number }): Tensor<'f32'> { return this.op('columnSums', () => reductionOps.columnSums(this, x, options)); }
   /** The sum of the rows (= column sums): the design card's name for columnSums. */
-  sumRows(x: Tensor, options?: { out?: Tensor; rows?: number }): Tensor<'f32'> { return reductionOps.columnSums(this, x, options, 'sumRows'); }
+  sumRows(x: Tensor, options?: { out?: Tensor; rows?: number }): Tensor<'f32'> { return this.op('sumRows', () => reductionOps.columnSums(this, x, options, 'sumRows')); }
   /** Row argmax of x f32 [n, c] -> i32 [n] (first maximum on ties). */
-  argmax(x: Tensor): Tensor<'i32'> { return reductionOps.argmax(this, x); }
+  argmax(x: Tensor): Tensor<'i32'> { return this.op('argmax', () => reductionOps.argmax(this, x)); }
   /** [1] f32: the number of rows of x whose argmax equals the label. */
-  countCorrect(x: Tensor, labels: Tensor): Tensor<'f32'> { return reductionOps.countCorrect(this, x, labels); }
+  countCorrect(x: Tensor, labels: Tensor): Tensor<'f32'> { return this.op('countCorrect', () => reductionOps.countCorrect(this, x, labels)); }
 
   // ---- optimizer updates (src/ops/optimizers.ts) --------------------------------
 
   // Each is ONE in-place dispatch over tensors of equal element count (any shape:
   // the flat parameter buffer or a view of one layer); g below includes l2 * w.
   /** w -= lr * (g + l2 * w). */
-  sgd(params: Tensor, grads: Tensor, options: optimizerOps.SgdOptions): void { optimizerOps.sgd(this, params, grads, options); }
+  sgd(params: Tensor, grads: Tensor, options: optimizerOps.SgdOptions): void { this.op('sgd', () => optimizerOps.sgd(this, params, grads, options)); }
   /** Keras form: velocity = momentum * velocity - lr * g; w += velocity, or with nesterov w += momentum * velocity - lr * g. */
   momentum(params: Tensor, grads: Tensor, velocity: Tensor, options: optimizerOps.MomentumOptions): void {
-    optimizerOps.momentum(this, params, grads, velocity, options);
+    this.op('momentum', () => optimizerOps.momentum(this, params, grads, velocity, options));
   }
   /** accum += g^2; w -= lr * g / (sqrt(accum) + eps), eps default 1e-7. */
   adagrad(params: Tensor, grads: Tensor, accum: Tensor, options: optimizerOps.AdagradOptions): void {
-    optimizerOps.adagrad(this, params, grads, accum, options);
+    this.op('adagrad', () => optimizerOps.adagrad(this, params, grads, accum, options));
   }
   /** v = rho v + (1 - rho) g^2; w -= lr g / (sqrt(v) + eps), or lr g / sqrt(v + eps) with epsInsideSqrt (Keras 3). */
   rmsprop(params: Tensor, grads: Tensor, v: Tensor, options: optimizerOps.RmspropOptions): void {
-    optimizerOps.rmsprop(this, params, grads, v, options);
+    this.op('rmsprop', () => optimizerOps.rmsprop(this, params, grads, v, options));
   }
   /** Adam with bias correction for the 1-based options.step. */
   adam(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, options: optimizerOps.AdamOptions): void {
-    optimizerOps.adam(this, params, grads, m, v, options);
+    this.op('adam', () => optimizerOps.adam(this, params, grads, m, v, options));
   }
   /** In place y += alpha * x (e.g. per-layer L2: grads += l2 * weights). */
-  axpy(y: Tensor, x: Tensor, alpha: number): void { optimizerOps.axpy(this, y, x, alpha); }
+  axpy(y: Tensor, x: Tensor, alpha: number): void { this.op('axpy', () => optimizerOps.axpy(this, y, x, alpha)); }
   /** In place x *= alpha. */
-  scale(x: Tensor, alpha: number): void { optimizerOps.scale(this, x, alpha); }
+  scale(x: Tensor, alpha: number): void { this.op('scale', () => optimizerOps.scale(this, x, alpha)); }
   /** In place: each column of w [in, out] whose L2 norm exceeds options.maxNorm is rescaled to exactly maxNorm. */
-  maxNorm(w: Tensor, options: optimizerOps.MaxNormOptions): void { optimizerOps.maxNorm(this, w, options); }
+  maxNorm(w: Tensor, options: optimizerOps.MaxNormOptions): void { this.op('maxNorm', () => optimizerOps.maxNorm(this, w, options)); }
 
 }

@@ -29,3 +29,23 @@ export class DeviceLostError extends WgslTensorError {}
 
 /** WGSL failed to compile or validate; the message names the shader file and line. */
 export class ShaderError extends WgslTensorError {}
+
+/**
+ * A request beyond what this adapter can do (a buffer over `maxBufferSize`, a
+ * binding over `maxStorageBufferBindingSize`, a grid over
+ * `maxComputeWorkgroupsPerDimension`): the message names the limit, the
+ * adapter's value and what was asked. A ValueError, so callers that catch
+ * bad values catch it too.
+ */
+export class LimitError extends ValueError {}
+
+/**
+ * The GPU reported a validation or out-of-memory error for work this library
+ * recorded: thrown at the read or sync that observes it, naming the op. The
+ * work of that submit was dropped; the engine keeps working.
+ */
+export class GpuError extends WgslTensorError {
+  constructor(message: string, readonly kind: 'validation' | 'out-of-memory' | 'internal') {
+    super(message);
+  }
+}

@@ -12,7 +12,7 @@ export type { MatmulOptions } from './ops/matmul.js';
 export type { EpilogueActivation } from './reference/activations.js';
 export type { SgdOptions, MomentumOptions, AdagradOptions, RmspropOptions, AdamOptions, MaxNormOptions } from './ops/optimizers.js';
 export {
-  WgslTensorError, ShapeError, ValueError, DTypeError, DisposedError, DeviceLostError, ShaderError,
+  WgslTensorError, ShapeError, ValueError, DTypeError, DisposedError, DeviceLostError, ShaderError, LimitError, GpuError,
 } from './errors.js';
 
 // ---- training API ----------------------------------------------------------------

@@ -41,6 +41,8 @@ export interface PoolStats {
   peakAllocatedBytes: number;
 }
 
+import type { ErrorScopes } from './error-scopes.js';
+
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private retired: GPUBuffer[] = [];
@@ -54,11 +56,27 @@ export class BufferPool {
   private allocatedBytes = 0;
   private peakAllocatedBytes = 0;
 
-  constructor(private readonly device: GPUDevice, readonly maxPooledBytes = 256 * 1024 * 1024) {}
+  /**
+   * Above this size a buffer gets exactly the bytes asked for (rounded to 4)
+   * rather than its size class: rounding up could push a buffer that fits one
+   * binding, or the adapter's largest buffer, over the limit.
+   */
+  private readonly largestClass: number;
 
-  /** A buffer of at least `byteLength` bytes (its size is the size class). */
-  acquire(byteLength: number): GPUBuffer {
+  constructor(private readonly device: GPUDevice, private readonly errorScopes: ErrorScopes,
+    readonly maxPooledBytes = 256 * 1024 * 1024) {
+    this.largestClass = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  }
+
+  /** The GPU bytes `acquire(byteLength)` takes. */
+  sizeFor(byteLength: number): number {
     const size = sizeClass(byteLength);
+    return size <= this.largestClass ? size : Math.ceil(byteLength / 4) * 4;
+  }
+
+  /** A buffer of at least `byteLength` bytes (its size is the size class). The caller checks maxBufferSize. */
+  acquire(byteLength: number, what = 'wgsl-tensor'): GPUBuffer {
+    const size = this.sizeFor(byteLength);
     const list = this.free.get(size);
     let buffer = list?.pop();
     if (buffer) {
@@ -66,7 +84,8 @@ export class BufferPool {
       this.pooledBuffers--;
       this.reused++;
     } else {
-      buffer = this.device.createBuffer({ size, usage: TENSOR_USAGE, label: `wgsl-tensor pool ${size}B` });
+      buffer = this.errorScopes.guard(what, () =>
+        this.device.createBuffer({ size, usage: TENSOR_USAGE, label: `wgsl-tensor pool ${size}B` }));
       this.created++;
       this.allocatedBytes += size;
       this.peakAllocatedBytes = Math.max(this.peakAllocatedBytes, this.allocatedBytes);

@@ -13,8 +13,10 @@
  */
 import type { BufferPool } from './buffer-pool.js';
 import type { CompiledKernel, KernelRegistry } from './kernel-registry.js';
-import { DeviceLostError, ShaderError, WgslTensorError } from '../errors.js';
+import { DeviceLostError, LimitError, WgslTensorError } from '../errors.js';
 import type { Profiler } from './profiler.js';
+import type { ErrorScopes } from './error-scopes.js';
+import type { WarningSink } from './warnings.js';
 
 const UNIFORM_USAGE = 0x0040 /* UNIFORM */ | 0x0008 /* COPY_DST */;
 const STAGING_USAGE = 0x0001 /* MAP_READ */ | 0x0008 /* COPY_DST */;
@@ -43,6 +45,9 @@ export interface SchedulerOptions {
   maxDispatchesPerSubmit?: number;
 }
 
+/** Most op names an error message lists for one submit. */
+const MAX_NAMED_OPS = 6;
+
 export class Scheduler {
   readonly maxUniformBytes = 256;
   private readonly slotStride: number;
@@ -55,7 +60,10 @@ export class Scheduler {
   private readonly stagingFree: GPUBuffer[] = [];
   readonly maxDispatches: number;
   private counters: SchedulerStats = { dispatches: 0, submits: 0, reads: 0 };
-  private asyncError: WgslTensorError | null = null;
+  /** The public op being recorded (set by Engine), so GPU errors and limit errors can name it. */
+  currentOp: string | null = null;
+  /** Ops recorded into the pending command encoder, for errors found at submit. */
+  private readonly batchOps = new Set<string>();
   /** While set, every dispatch gets its own timestamped pass (see profiler.ts). */
   profiler: Profiler | null = null;
   /** Set once the device is lost; every call then throws it. */
@@ -66,6 +74,8 @@ export class Scheduler {
     private readonly device: GPUDevice,
     private readonly pool: BufferPool,
     private readonly registry: KernelRegistry,
+    private readonly errorScopes: ErrorScopes,
+    warn: WarningSink,
     options: SchedulerOptions = {},
   ) {
     this.maxDispatches = options.maxDispatchesPerSubmit ?? 256;
@@ -74,15 +84,19 @@ export class Scheduler {
     this.arenaCpu = new Uint8Array(this.slotStride * this.slots);
     this.arenaGpu = device.createBuffer({ size: this.arenaCpu.byteLength, usage: UNIFORM_USAGE, label: 'wgsl-tensor uniforms' });
     this.lostPromise = device.lost.then((info) => {
+      if (!this.lostError) warn(`the GPU device was lost (${info.reason || 'unknown'}): ${info.message || 'no message'}`);
       this.lostError ??= new DeviceLostError(
         `wgsl-tensor: the GPU device was lost (${info.reason || 'unknown'}: ${info.message || 'no message'}); ` +
         'create a new engine to continue');
       throw this.lostError;
     });
     this.lostPromise.catch(() => { /* observed by reads; avoid unhandled rejection */ });
+    // Our own GPU calls run inside error scopes (error-scopes.ts), so what
+    // reaches this event is not ours (the app's, on a shared device): it goes to
+    // onWarning, and preventDefault keeps the runtime from printing it.
     device.addEventListener?.('uncapturederror', (event: Event) => {
-      const error = (event as GPUUncapturedErrorEvent).error;
-      this.asyncError ??= new ShaderError(`wgsl-tensor: GPU validation error: ${error.message}`);
+      event.preventDefault?.();
+      warn(`uncaptured GPU error (not from wgsl-tensor's scoped calls): ${(event as GPUUncapturedErrorEvent).error.message}`);
     });
   }
 
@@ -91,11 +105,46 @@ export class Scheduler {
     if (this.lostError) throw this.lostError;
   }
 
-  /** Errors reported after the fact (shader compile, validation): thrown once at the next flush or read. */
-  private throwAsyncErrors(): void {
-    const err = this.registry.takeError() ?? this.asyncError;
-    this.asyncError = null;
+  /** Shader errors the GPU compiler reported after a synchronous pipeline build: thrown once at the next flush or read. */
+  private throwShaderErrors(): void {
+    const err = this.registry.takeError();
     if (err) throw err;
+  }
+
+  /** After a wait on the GPU: throw the first GPU error of the work submitted so far (GpuError naming the op). */
+  private async throwGpuErrors(): Promise<void> {
+    await this.errorScopes.check();
+    this.throwShaderErrors();
+  }
+
+  private get opName(): string {
+    return this.currentOp ?? 'wgsl-tensor';
+  }
+
+  /**
+   * Every buffer binding within maxStorageBufferBindingSize and the grid within
+   * maxComputeWorkgroupsPerDimension, checked before anything is recorded: past
+   * them WebGPU would drop the whole submit, and a training step would "run"
+   * with no effect.
+   */
+  private checkLimits(spec: DispatchSpec): void {
+    const limits = this.device.limits;
+    for (const b of spec.kernel.bindings) {
+      if (b.kind === 'uniform') continue;
+      const given = spec.buffers[b.name];
+      if (!given) continue;
+      const size = isBufferRange(given) ? given.size ?? given.buffer.size - (given.offset ?? 0) : given.size;
+      if (size > limits.maxStorageBufferBindingSize) {
+        throw new LimitError(`${this.opName}: ${spec.kernel.file} binds "${b.name}" with ${size} bytes, over this adapter's ` +
+          `maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize} bytes)`);
+      }
+    }
+    for (const count of spec.workgroups) {
+      if (count !== undefined && count > limits.maxComputeWorkgroupsPerDimension) {
+        throw new LimitError(`${this.opName}: ${spec.kernel.file} needs a grid of ${spec.workgroups.join(' x ')} workgroups, over this ` +
+          `adapter's maxComputeWorkgroupsPerDimension (${limits.maxComputeWorkgroupsPerDimension})`);
+      }
+    }
   }
 
   stats(): SchedulerStats {
@@ -125,6 +174,7 @@ export class Scheduler {
   /** Record one dispatch. Binding names are checked against the shader's reflected bindings. */
   dispatch(spec: DispatchSpec): void {
     this.assertAlive();
+    this.checkLimits(spec);
     if (this.slotsUsed >= this.slots) this.flush();
     const { kernel } = spec;
     const entries: GPUBindGroupEntry[] = [];
@@ -144,16 +194,20 @@ export class Scheduler {
         entries.push({ binding: b.binding, resource: isBufferRange(given) ? given : { buffer: given } });
       }
     }
-    const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries });
-    if (this.profiler) {
-      this.endPass();
-      this.pass = this.getEncoder().beginComputePass(this.profiler.passFor(kernel));
-    }
-    this.pass ??= this.getEncoder().beginComputePass();
-    this.pass.setPipeline(kernel.pipeline);
-    this.pass.setBindGroup(0, bindGroup);
-    const [x, y = 1, z = 1] = spec.workgroups;
-    this.pass.dispatchWorkgroups(x, y, z);
+    const op = this.opName;
+    this.errorScopes.guard(op, () => {
+      const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries, label: `${op} (${kernel.file}:${kernel.entryPoint})` });
+      if (this.profiler) {
+        this.endPass();
+        this.pass = this.getEncoder().beginComputePass(this.profiler.passFor(kernel));
+      }
+      this.pass ??= this.getEncoder().beginComputePass();
+      this.pass.setPipeline(kernel.pipeline);
+      this.pass.setBindGroup(0, bindGroup);
+      const [x, y = 1, z = 1] = spec.workgroups;
+      this.pass.dispatchWorkgroups(x, y, z);
+    });
+    this.batchOps.add(op);
     this.slotsUsed++;
     this.counters.dispatches++;
     if (this.slotsUsed >= this.maxDispatches) this.flush();
@@ -162,15 +216,21 @@ export class Scheduler {
   /** Record a buffer-to-buffer copy in order with the dispatches. */
   copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, size: number): void {
     this.assertAlive();
-    this.endPass();
-    this.getEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, size);
+    this.errorScopes.guard(this.opName, () => {
+      this.endPass();
+      this.getEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, size);
+    });
+    this.batchOps.add(this.opName);
   }
 
   /** Record a fill with zeros, in order with the dispatches. */
   clear(buffer: GPUBuffer, byteOffset: number, byteLength: number): void {
     this.assertAlive();
-    this.endPass();
-    this.getEncoder().clearBuffer(buffer, byteOffset, Math.ceil(byteLength / 4) * 4);
+    this.errorScopes.guard(this.opName, () => {
+      this.endPass();
+      this.getEncoder().clearBuffer(buffer, byteOffset, Math.ceil(byteLength / 4) * 4);
+    });
+    this.batchOps.add(this.opName);
   }
 
   /** After engine.destroy(): every call throws. */
@@ -181,19 +241,26 @@ export class Scheduler {
   /** Submit everything recorded so far (no-op when nothing is recorded). */
   flush(): void {
     this.assertAlive();
-    this.throwAsyncErrors();
+    this.throwShaderErrors();
     if (!this.encoder) {
       // Nothing recorded is pending, so every use of a released buffer is already submitted: reusable now.
       this.pool.recycleRetired();
       return;
     }
-    this.endPass();
-    this.profiler?.resolve(this.encoder);
-    if (this.slotsUsed > 0) this.device.queue.writeBuffer(this.arenaGpu, 0, this.arenaCpu, 0, this.slotsUsed * this.slotStride);
-    const commands = this.encoder.finish();
+    // Encoding errors surface at finish(): name the ops this submit carries.
+    const ops = [...this.batchOps];
+    const what = ops.length <= MAX_NAMED_OPS ? ops.join(', ') : `${ops.slice(0, MAX_NAMED_OPS).join(', ')} and ${ops.length - MAX_NAMED_OPS} more ops`;
+    const encoder = this.encoder;
+    const used = this.slotsUsed;
     this.encoder = null;
     this.slotsUsed = 0;
-    this.device.queue.submit([commands]);
+    this.batchOps.clear();
+    this.errorScopes.guard(what || this.opName, () => {
+      this.endPass();
+      this.profiler?.resolve(encoder);
+      if (used > 0) this.device.queue.writeBuffer(this.arenaGpu, 0, this.arenaCpu, 0, used * this.slotStride);
+      this.device.queue.submit([encoder.finish()]);
+    });
     this.counters.submits++;
     this.pool.recycleRetired();
   }
@@ -214,7 +281,7 @@ export class Scheduler {
     const copy = staging.getMappedRange(0, size).slice(0, byteLength);
     staging.unmap();
     this.stagingFree.push(staging);
-    this.throwAsyncErrors();
+    await this.throwGpuErrors();
     return copy;
   }
 
@@ -226,7 +293,7 @@ export class Scheduler {
     } catch (err) {
       throw await this.lostOr(err);
     }
-    this.throwAsyncErrors();
+    await this.throwGpuErrors();
   }
 
   /**
@@ -246,7 +313,8 @@ export class Scheduler {
     const i = this.stagingFree.findIndex((b) => b.size >= size && b.size <= size * 4);
     if (i >= 0) return this.stagingFree.splice(i, 1)[0]!;
     if (this.stagingFree.length > 8) this.stagingFree.shift()!.destroy();
-    return this.device.createBuffer({ size: Math.max(256, size), usage: STAGING_USAGE, label: 'wgsl-tensor staging' });
+    return this.errorScopes.guard(`${this.opName} (read)`, () =>
+      this.device.createBuffer({ size: Math.max(256, size), usage: STAGING_USAGE, label: 'wgsl-tensor staging' }));
   }
 
   destroy(): void {

@@ -13,7 +13,7 @@
  */
 import type { Engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { DisposedError, ShapeError, ValueError } from '../errors.js';
+import { DisposedError, LimitError, ShapeError, ValueError } from '../errors.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
 import { gatherBatch } from '../ops/gather.js';
 import type { DenseSpec, LayerSpec } from './layers.js';
@@ -128,6 +128,13 @@ export class Sequential {
     if (this.classes < 2) throw new ShapeError(`Sequential: the last layer outputs ${units} unit; classification needs at least 2`);
     this.parameters = entries;
     this.parameterCount = offset;
+    // The optimizer updates every parameter in one dispatch that binds the whole
+    // flat buffer: past one binding, WebGPU would drop every step.
+    const bindingLimit = engine.device.limits.maxStorageBufferBindingSize;
+    if (offset * 4 > bindingLimit) {
+      throw new LimitError(`Sequential: the model's parameters need ${offset * 4} bytes in one flat buffer (${offset} floats), ` +
+        `over this adapter's maxStorageBufferBindingSize (${bindingLimit} bytes); use fewer or narrower layers`);
+    }
 
     // ---- GPU buffers: parameters (initialised on the CPU, seeded), gradients, metrics
     const random = new SeededRandom(this.seed);
