@@ -71,7 +71,7 @@ export function checkTensorData(fn: string, data: unknown, dtype?: unknown): { v
   if (own !== undefined) {
     const typed = data as Float32Array | Int32Array | Uint32Array;
     if (wanted !== undefined && wanted !== own) {
-      throw new DTypeError(`${fn}: data is a ${typed.constructor.name} (${own}) but dtype is '${wanted}'; ` +
+      throw new DTypeError(`${fn}: data is ${describeValue(typed)} (${own}) but dtype is '${wanted}'; ` +
         `convert it explicitly (e.g. ${wanted === 'f32' ? 'Float32Array' : wanted === 'i32' ? 'Int32Array' : 'Uint32Array'}.from(data))`);
     }
     if (isSharedMemory(typed)) {
@@ -80,8 +80,7 @@ export function checkTensorData(fn: string, data: unknown, dtype?: unknown): { v
     return { values: typed, dtype: own };
   }
   if (!Array.isArray(data)) {
-    const what = ArrayBuffer.isView(data) ? `a ${(data as object).constructor.name}` : describeValue(data);
-    throw new ValueError(`${fn}: data must be a typed array (Float32Array, Int32Array or Uint32Array) or an array of numbers, got ${what}`);
+    throw new ValueError(`${fn}: data must be a typed array (Float32Array, Int32Array or Uint32Array) or an array of numbers, got ${describeValue(data)}`);
   }
   const type = wanted ?? 'f32';
   // for, not forEach: a hole in a sparse array is an element too (undefined).

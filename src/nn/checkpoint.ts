@@ -160,7 +160,7 @@ export async function encodeCheckpoint(model: Sequential): Promise<Checkpoint> {
     weights: packer.records.slice(0, model.parameters.length),
     optimizer: { name: optimizer.name, config: { ...optimizer.config }, state: packer.records.slice(model.parameters.length) },
   };
-  return { manifest: { ...unsummed, checksum: checksumOf(unsummed, data) }, data };
+  return { manifest: { ...unsummed, checksum: checkpointChecksum(unsummed, data) }, data };
 }
 
 // ---- loading: decode and check on the CPU, then write -------------------------------
@@ -235,7 +235,7 @@ export function decodeCheckpoint(model: Sequential, checkpoint: Checkpoint): Dec
   // No state record may point at the weights' bytes (or at another's), and no byte may be left over.
   checkLayout(fn, [...weights, ...slots.flat()], data);
   // The checksum catches what the checks above cannot see (a flipped bit in a weight, a changed counter).
-  const sum = checksumOf(m, checkpoint.data);
+  const sum = checkpointChecksum(m, checkpoint.data);
   if (m['checksum'] !== sum) {
     throw new ValueError(`${fn}: data checksum is 0x${hex(sum)} (over the manifest and the data) but manifest.checksum is ` +
       `${typeof m['checksum'] === 'number' ? `0x${hex(m['checksum'])}` : describeValue(m['checksum'])} (corrupt data)`);
@@ -424,8 +424,8 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** FNV-1a of the manifest (without its checksum field) and then of the data. */
-function checksumOf(manifest: object, data: ArrayBuffer): number {
+/** FNV-1a of the manifest (without its checksum field) and then of the data: what manifest.checksum must hold. */
+export function checkpointChecksum(manifest: object, data: ArrayBuffer): number {
   const { checksum: _ignored, ...unsummed } = manifest as Record<string, unknown>;
   const h = fnv1a(new TextEncoder().encode(canonicalJson(unsummed)));
   return fnv1a(new Uint8Array(data), h);
