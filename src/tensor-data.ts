@@ -17,8 +17,8 @@
  *     (Float32Array.from would make it NaN), BigInt arrays, Float64Array and the
  *     8/16-bit arrays (Uint8ClampedArray ...: the element size differs, convert
  *     explicitly), DataView, and views of a SharedArrayBuffer (another thread can
- *     change it during the upload, and some WebGPU runtimes refuse it in
- *     writeBuffer).
+ *     change it during the upload, and Dawn's Node bindings, webgpu 0.6, crash
+ *     the whole process with a segmentation fault in writeBuffer when given one).
  */
 import { DTypeError, ValueError } from './errors.js';
 import { checkChoice, describeValue } from './options.js';
