@@ -57,7 +57,13 @@ function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ? `a ${(value as object).constructor.name}` : 'an object';
+  if (typeof value === 'object') {
+    const kind = (value as object).constructor?.name;
+    if (!kind || kind === 'Object') return 'an object';
+    // 'an Int32Array', 'an Object' but 'a Uint8Array' (said "you-int").
+    return `${/^[AEIO]/.test(kind) ? 'an' : 'a'} ${kind}`;
+  }
+  if (typeof value === 'symbol') return value.toString();
   return String(value);
 }
 

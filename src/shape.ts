@@ -3,21 +3,28 @@
  * typed error naming the function and argument, before any GPU work.
  */
 import { DTypeError, DisposedError, ShapeError, ValueError } from './errors.js';
-import type { DType, Tensor, TensorOwner } from './tensor.js';
+import { Tensor, type DType, type TensorOwner } from './tensor.js';
+import { checkFinite, describeValue } from './options.js';
 
 export function describeShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
+/** A shape as written in messages: [2,3]; odd entries (strings, BigInts) described, never thrown on. */
+function showShape(shape: unknown): string {
+  if (!Array.isArray(shape)) return describeValue(shape);
+  return `[${shape.map((d) => (typeof d === 'number' ? String(d) : describeValue(d))).join(',')}]`;
+}
+
 /** A shape is a non-empty array of positive integers; returns its element count. */
 export function checkShape(fn: string, arg: string, shape: unknown): number {
   if (!Array.isArray(shape) || shape.length === 0) {
-    throw new ShapeError(`${fn}: ${arg} must be a non-empty array of positive integers, got ${JSON.stringify(shape)}`);
+    throw new ShapeError(`${fn}: ${arg} must be a non-empty array of positive integers, got ${showShape(shape)}`);
   }
   let size = 1;
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) {
-      throw new ShapeError(`${fn}: ${arg} must contain positive integers, got ${JSON.stringify(shape)}`);
+      throw new ShapeError(`${fn}: ${arg} must contain positive integers, got ${showShape(shape)}`);
     }
     size *= d;
   }
@@ -28,10 +35,10 @@ export function checkShape(fn: string, arg: string, shape: unknown): number {
 /** The tensor is alive, belongs to this engine and (optionally) has the given dtype and rank. */
 export function checkTensor(fn: string, arg: string, t: unknown, owner: TensorOwner,
   expect: { dtype?: DType | readonly DType[]; rank?: number } = {}): Tensor {
-  const tensor = t as Tensor;
-  if (!tensor || typeof tensor !== 'object' || !('shape' in tensor) || !('owner' in tensor)) {
-    throw new ValueError(`${fn}: ${arg} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
-  }
+  // instanceof, not a look for 'shape' and 'owner' keys: a plain object with
+  // those keys would pass that and fail later with an untyped TypeError.
+  if (!(t instanceof Tensor)) throw new ValueError(`${fn}: ${arg} must be a Tensor, got ${describeValue(t)}`);
+  const tensor = t;
   if (tensor.disposed) throw new DisposedError(`${fn}: ${arg} (${tensor}) was used after dispose()`);
   if (tensor.owner !== owner) throw new DisposedError(`${fn}: ${arg} (${tensor}) belongs to another engine`);
   if (expect.dtype !== undefined) {
@@ -56,16 +63,8 @@ export function checkSameShape(fn: string, argA: string, a: Tensor, argB: string
   }
 }
 
-/** A finite number in [min, max) or [min, max]. */
+/** A finite number in [min, max) or [min, max] (the ops' name for options.ts's checkFinite). */
 export function checkNumber(fn: string, arg: string, value: unknown,
   range: { min?: number; max?: number; maxExclusive?: boolean; integer?: boolean } = {}): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ValueError(`${fn}: ${arg} must be a finite number, got ${String(value)}`);
-  }
-  if (range.integer && !Number.isInteger(value)) throw new ValueError(`${fn}: ${arg} must be an integer, got ${value}`);
-  if (range.min !== undefined && value < range.min) throw new ValueError(`${fn}: ${arg} must be >= ${range.min}, got ${value}`);
-  if (range.max !== undefined && (range.maxExclusive ? value >= range.max : value > range.max)) {
-    throw new ValueError(`${fn}: ${arg} must be ${range.maxExclusive ? '<' : '<='} ${range.max}, got ${value}`);
-  }
-  return value;
+  return checkFinite(fn, arg, value, range);
 }

@@ -5,6 +5,7 @@
  * labels [count] u8.
  */
 import { ValueError } from '../errors.js';
+import { checkFinite, describeValue } from '../options.js';
 
 export interface IdxArray {
   dims: number[];
@@ -13,6 +14,8 @@ export interface IdxArray {
 
 /** Parse an IDX file of unsigned bytes; `what` names it in errors. */
 export function parseIdx(bytes: Uint8Array, what = 'IDX file', expectedRank?: number): IdxArray {
+  if (typeof what !== 'string') throw new ValueError(`parseIdx: what must be a string naming the file, got ${describeValue(what)}`);
+  if (expectedRank !== undefined) checkFinite('parseIdx', 'expectedRank', expectedRank, { integer: true, min: 1, max: 255 });
   if (!(bytes instanceof Uint8Array)) {
     throw new ValueError(`${what}: must be a Uint8Array (the file's bytes), got ${Object.prototype.toString.call(bytes)}`);
   }
@@ -43,6 +46,14 @@ export function parseIdx(bytes: Uint8Array, what = 'IDX file', expectedRank?: nu
 
 /** Build an IDX file (for tests and small subsets). */
 export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
+  // The header holds 1..255 dims, each a u32, and the data must fill them exactly.
+  if (!Array.isArray(dims) || dims.length < 1 || dims.length > 255) {
+    throw new ValueError(`encodeIdx: dims must be an array of 1 to 255 sizes, got ${describeValue(dims)}`);
+  }
+  dims.forEach((d, i) => checkFinite('encodeIdx', `dims[${i}]`, d, { integer: true, min: 0, max: 0xffffffff }));
+  if (!(data instanceof Uint8Array)) throw new ValueError(`encodeIdx: data must be a Uint8Array, got ${describeValue(data)}`);
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (data.length !== count) throw new ValueError(`encodeIdx: dims [${dims.join(',')}] need ${count} bytes of data, got ${data.length}`);
   const out = new Uint8Array(4 + 4 * dims.length + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, 0x0800 + dims.length, false);

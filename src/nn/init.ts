@@ -4,7 +4,8 @@
  * keeps activation variance roughly constant for tanh/linear units.
  * He (He et al. 2015): std sqrt(2 / fanIn), compensating ReLU zeroing half its inputs.
  */
-import type { Initializer } from './layers.js';
+import { ValueError } from '../errors.js';
+import { lookup } from '../options.js';
 
 /** xoshiro128**: a small, fast, well-tested PRNG with a 128-bit state, seeded by splitmix32. */
 export class SeededRandom {
@@ -59,25 +60,34 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/** Fills w [fanIn, fanOut] (row-major) from `random`; 'zeros' leaves it 0. */
+type Fill = (w: Float32Array, fanIn: number, fanOut: number, random: SeededRandom) => void;
+
+/** The initialisers by name: dense layers' `init` option is one of these keys. */
+const INITIALIZERS = {
+  glorotUniform: (w, fanIn, fanOut, random) => {
+    const a = Math.sqrt(6 / (fanIn + fanOut));
+    for (let i = 0; i < w.length; i++) w[i] = (2 * random.next() - 1) * a;
+  },
+  heNormal: (w, fanIn, _fanOut, random) => {
+    const std = Math.sqrt(2 / fanIn);
+    for (let i = 0; i < w.length; i++) w[i] = random.normal() * std;
+  },
+  heUniform: (w, fanIn, _fanOut, random) => {
+    const a = Math.sqrt(6 / fanIn);
+    for (let i = 0; i < w.length; i++) w[i] = (2 * random.next() - 1) * a;
+  },
+  zeros: () => { /* a new Float32Array is already 0 */ },
+} satisfies Record<string, Fill>;
+
+export type Initializer = keyof typeof INITIALIZERS;
+export const INITIALIZER_NAMES = Object.keys(INITIALIZERS) as Initializer[];
+
 export function initWeights(init: Initializer, fanIn: number, fanOut: number, random: SeededRandom): Float32Array {
+  // An own-key look-up: a name such as 'toString' must not find Object.prototype's function.
+  const fill: Fill | undefined = lookup(INITIALIZERS, init);
+  if (!fill) throw new ValueError(`initWeights: init must be one of ${INITIALIZER_NAMES.map((n) => `'${n}'`).join(', ')}, got ${String(init)}`);
   const w = new Float32Array(fanIn * fanOut);
-  switch (init) {
-    case 'zeros': break;
-    case 'glorotUniform': {
-      const a = Math.sqrt(6 / (fanIn + fanOut));
-      for (let i = 0; i < w.length; i++) w[i] = (2 * random.next() - 1) * a;
-      break;
-    }
-    case 'heUniform': {
-      const a = Math.sqrt(6 / fanIn);
-      for (let i = 0; i < w.length; i++) w[i] = (2 * random.next() - 1) * a;
-      break;
-    }
-    case 'heNormal': {
-      const std = Math.sqrt(2 / fanIn);
-      for (let i = 0; i < w.length; i++) w[i] = random.normal() * std;
-      break;
-    }
-  }
+  fill(w, fanIn, fanOut, random);
   return w;
 }

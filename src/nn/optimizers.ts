@@ -7,6 +7,7 @@
 import type { Engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { ValueError } from '../errors.js';
+import { checkFinite, checkOptions, describeValue } from '../options.js';
 
 export interface Optimizer {
   readonly name: string;
@@ -22,17 +23,20 @@ export interface Optimizer {
   dispose(): void;
 }
 
-function positive(fn: string, arg: string, v: number): number {
-  if (!Number.isFinite(v) || v <= 0) throw new ValueError(`${fn}: ${arg} must be a finite number > 0, got ${v}`);
-  return v;
+/** A finite number > 0 that stays > 0 in f32 (the kernels see it in f32: eps 1e-50 would be 0 there). */
+function positive(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ValueError(`${fn}: ${arg} must be a finite number > 0, got ${describeValue(v)}`);
+  return checkFinite(fn, arg, v, { nonZeroF32: true });
 }
-function unitInterval(fn: string, arg: string, v: number): number {
-  if (!Number.isFinite(v) || v < 0 || v >= 1) throw new ValueError(`${fn}: ${arg} must be in [0, 1), got ${v}`);
+
+/** A decay factor (momentum, rho, beta): in [0, 1). */
+function unitInterval(fn: string, arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ValueError(`${fn}: ${arg} must be in [0, 1), got ${describeValue(v)}`);
   return v;
 }
 
 function boolean(fn: string, arg: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new ValueError(`${fn}: ${arg} must be true or false, got ${String(v)}`);
+  if (typeof v !== 'boolean') throw new ValueError(`${fn}: ${arg} must be true or false, got ${typeof v === 'string' ? v : describeValue(v)}`);
   return v;
 }
 
@@ -106,36 +110,45 @@ class Adam extends StatefulOptimizer {
   }
 }
 
+/** An option's value, or its default when absent (only when absent: null is a wrong value, not a missing one). */
+function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
 /** SGD, with optional (Nesterov) momentum. Keras default lr 0.01. */
 export function sgd(options: { lr?: number; momentum?: number; nesterov?: boolean } = {}): Optimizer {
+  const o = checkOptions('sgd', options, ['lr', 'momentum', 'nesterov']);
   return new Sgd({
-    lr: positive('sgd', 'lr', options.lr ?? 0.01),
-    momentum: unitInterval('sgd', 'momentum', options.momentum ?? 0),
-    nesterov: boolean('sgd', 'nesterov', options.nesterov ?? false),
+    lr: positive('sgd', 'lr', orDefault(o.lr, 0.01)),
+    momentum: unitInterval('sgd', 'momentum', orDefault(o.momentum, 0)),
+    nesterov: boolean('sgd', 'nesterov', orDefault(o.nesterov, false)),
   });
 }
 
 /** Adagrad (Duchi et al. 2011): a += g²; w −= lr g / (√a + eps). */
 export function adagrad(options: { lr?: number; eps?: number } = {}): Optimizer {
-  return new Adagrad({ lr: positive('adagrad', 'lr', options.lr ?? 0.01), eps: positive('adagrad', 'eps', options.eps ?? 1e-7) });
+  const o = checkOptions('adagrad', options, ['lr', 'eps']);
+  return new Adagrad({ lr: positive('adagrad', 'lr', orDefault(o.lr, 0.01)), eps: positive('adagrad', 'eps', orDefault(o.eps, 1e-7)) });
 }
 
 /** RMSprop (Hinton): v = ρv + (1−ρ)g²; w −= lr g / (√v + eps). Keras default lr 0.001, ρ 0.9. */
 export function rmsprop(options: { lr?: number; rho?: number; eps?: number; epsInsideSqrt?: boolean } = {}): Optimizer {
+  const o = checkOptions('rmsprop', options, ['lr', 'rho', 'eps', 'epsInsideSqrt']);
   return new RmsProp({
-    lr: positive('rmsprop', 'lr', options.lr ?? 0.001),
-    rho: unitInterval('rmsprop', 'rho', options.rho ?? 0.9),
-    eps: positive('rmsprop', 'eps', options.eps ?? 1e-7),
-    epsInsideSqrt: boolean('rmsprop', 'epsInsideSqrt', options.epsInsideSqrt ?? false),
+    lr: positive('rmsprop', 'lr', orDefault(o.lr, 0.001)),
+    rho: unitInterval('rmsprop', 'rho', orDefault(o.rho, 0.9)),
+    eps: positive('rmsprop', 'eps', orDefault(o.eps, 1e-7)),
+    epsInsideSqrt: boolean('rmsprop', 'epsInsideSqrt', orDefault(o.epsInsideSqrt, false)),
   });
 }
 
 /** Adam (Kingma & Ba 2015) with bias correction. */
 export function adam(options: { lr?: number; beta1?: number; beta2?: number; eps?: number } = {}): Optimizer {
+  const o = checkOptions('adam', options, ['lr', 'beta1', 'beta2', 'eps']);
   return new Adam({
-    lr: positive('adam', 'lr', options.lr ?? 0.001),
-    beta1: unitInterval('adam', 'beta1', options.beta1 ?? 0.9),
-    beta2: unitInterval('adam', 'beta2', options.beta2 ?? 0.999),
-    eps: positive('adam', 'eps', options.eps ?? 1e-7),
+    lr: positive('adam', 'lr', orDefault(o.lr, 0.001)),
+    beta1: unitInterval('adam', 'beta1', orDefault(o.beta1, 0.9)),
+    beta2: unitInterval('adam', 'beta2', orDefault(o.beta2, 0.999)),
+    eps: positive('adam', 'eps', orDefault(o.eps, 1e-7)),
   });
 }

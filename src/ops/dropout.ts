@@ -6,13 +6,19 @@
 import source from '../../shaders/dropout.wgsl';
 import type { Engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { ValueError } from '../errors.js';
 import { checkNumber, checkSameShape, checkTensor } from '../shape.js';
 import { UniformWriter, grid1D } from '../gpu/uniforms.js';
+import { checkOptions } from '../options.js';
 import { dropoutScale, dropoutThreshold } from '../reference/dropout.js';
 
 const KERNEL = { file: 'shaders/dropout.wgsl', source };
 const U32_MAX = 0xffffffff;
+/**
+ * The largest `step` the RNG takes: Philox's counter holds it in one u32 word.
+ * A model's step counter (Sequential.stepCount, saved in checkpoints) must stay
+ * below it for dropout to keep drawing masks.
+ */
+export const MAX_DROPOUT_STEP = U32_MAX;
 
 export interface DropoutOptions {
   /** Probability of dropping an element, in [0, 1). */
@@ -26,10 +32,11 @@ export interface DropoutOptions {
 /** y = x ⊙ mask, mask[i] = 1/(1−rate) with probability 1−rate, else 0. */
 export function dropout(engine: Engine, x: Tensor, options: DropoutOptions): { y: Tensor<'f32'>; mask: Tensor<'f32'> } {
   checkTensor('dropout', 'x', x, engine, { dtype: 'f32' });
-  if (!options || typeof options !== 'object') throw new ValueError('dropout: options { rate, seed, step? } are required');
-  const rate = checkNumber('dropout', 'options.rate', options.rate, { min: 0, max: 1, maxExclusive: true });
-  const seed = checkNumber('dropout', 'options.seed', options.seed, { integer: true, min: 0, max: U32_MAX });
-  const step = checkNumber('dropout', 'options.step', options.step ?? 0, { integer: true, min: 0, max: U32_MAX });
+  // rate and seed are required: a missing one is refused below as 'undefined'.
+  const o = checkOptions('dropout', options, ['rate', 'seed', 'step']);
+  const rate = checkNumber('dropout', 'options.rate', o.rate, { min: 0, max: 1, maxExclusive: true });
+  const seed = checkNumber('dropout', 'options.seed', o.seed, { integer: true, min: 0, max: U32_MAX });
+  const step = checkNumber('dropout', 'options.step', o.step ?? 0, { integer: true, min: 0, max: MAX_DROPOUT_STEP });
   const y = engine.empty(x.shape, 'f32');
   const mask = engine.empty(x.shape, 'f32');
   engine.scheduler.dispatch({

@@ -13,6 +13,7 @@ import { ShapeError } from '../errors.js';
 import { checkNumber, checkSameShape, checkTensor, describeShape } from '../shape.js';
 import { UniformWriter, grid1D } from '../gpu/uniforms.js';
 import { checkAccumulator, checkRows, finishLoss } from './reductions.js';
+import { checkOptions } from '../options.js';
 
 const CROSS_ENTROPY = { file: 'shaders/softmax-cross-entropy.wgsl', source: crossEntropySource };
 const MSE = { file: 'shaders/mse.wgsl', source: mseSource };
@@ -47,9 +48,10 @@ export function softmaxCrossEntropy(engine: Engine, logits: Tensor, labels: Tens
   if (labels.size !== n) {
     throw new ShapeError(`${fn}: labels must have one entry per row of logits: logits is ${describeShape(logits.shape)}, labels is ${describeShape(labels.shape)}`);
   }
-  const lossSum = checkAccumulator(fn, 'options.lossSum', options.lossSum, engine);
-  const correct = checkAccumulator(fn, 'options.correct', options.correct, engine);
-  const rows = checkRows(fn, options.rows, n);
+  const o = checkOptions(fn, options, ['lossSum', 'correct', 'rows']);
+  const lossSum = checkAccumulator(fn, 'options.lossSum', o.lossSum, engine);
+  const correct = checkAccumulator(fn, 'options.correct', o.correct, engine);
+  const rows = checkRows(fn, o.rows, n);
 
   const dlogits = engine.empty([n, cols], 'f32');
   const loss = engine.empty([1], 'f32');
@@ -78,9 +80,10 @@ export function mse(engine: Engine, pred: Tensor, target: Tensor,
   checkTensor(fn, 'pred', pred, engine, { dtype: 'f32', rank: 2 });
   checkTensor(fn, 'target', target, engine, { dtype: 'f32', rank: 2 });
   checkSameShape(fn, 'pred', pred, 'target', target);
-  const lossSum = checkAccumulator(fn, 'options.lossSum', options.lossSum, engine);
+  const o = checkOptions(fn, options, ['lossSum', 'rows']);
+  const lossSum = checkAccumulator(fn, 'options.lossSum', o.lossSum, engine);
   const [n, cols] = pred.shape as [number, number];
-  const rows = checkRows(fn, options.rows, n);
+  const rows = checkRows(fn, o.rows, n);
 
   const dpred = engine.empty([n, cols], 'f32');
   const loss = engine.empty([1], 'f32');

@@ -21,6 +21,7 @@ import type { Engine } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, describeShape, sameShape } from '../shape.js';
 import { ShapeError, ValueError } from '../errors.js';
+import { checkChoice, checkOptions, describeValue, lookup } from '../options.js';
 import { UniformWriter, grid1D } from '../gpu/uniforms.js';
 import type { EpilogueActivation } from '../reference/activations.js';
 
@@ -70,15 +71,16 @@ export interface MatmulOptions {
   columnSumsOut?: Tensor;
 }
 
-const ACTIVATIONS = Object.keys(MATMUL_ACTIVATION_CODES);
-const OPTION_NAMES = new Set(['transposeA', 'transposeB', 'bias', 'activation', 'out', 'accumulate',
-  'gradMask', 'activationGrad', 'columnSumsOut']);
+const ACTIVATIONS = Object.keys(MATMUL_ACTIVATION_CODES) as EpilogueActivation[];
+const OPTION_NAMES = ['transposeA', 'transposeB', 'bias', 'activation', 'out', 'accumulate',
+  'gradMask', 'activationGrad', 'columnSumsOut'];
 /** GATE_ACTIVATION override values of shaders/matmul.wgsl. */
 const GATE_ACTIVATION_CODES = { relu: 1, sigmoid: 2, tanh: 3 } as const;
+const GATE_ACTIVATIONS = Object.keys(GATE_ACTIVATION_CODES) as (keyof typeof GATE_ACTIVATION_CODES)[];
 
 function checkFlag(name: string, value: unknown): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new ValueError(`matmul: ${name} must be a boolean, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new ValueError(`matmul: ${name} must be a boolean (true or false), got ${describeValue(value)}`);
   return value;
 }
 
@@ -86,17 +88,11 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
   // ---- validate everything before any GPU work ----
   checkTensor('matmul', 'a', a, engine, { dtype: 'f32', rank: 2 });
   checkTensor('matmul', 'b', b, engine, { dtype: 'f32', rank: 2 });
-  if (options === null || typeof options !== 'object') throw new ValueError(`matmul: options must be an object, got ${String(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.has(key)) throw new ValueError(`matmul: unknown option "${key}" (expected ${[...OPTION_NAMES].join(', ')})`);
-  }
+  options = checkOptions('matmul', options, OPTION_NAMES);
   const transposeA = checkFlag('transposeA', options.transposeA);
   const transposeB = checkFlag('transposeB', options.transposeB);
   const accumulate = checkFlag('accumulate', options.accumulate);
-  const activation = options.activation ?? 'linear';
-  if (!ACTIVATIONS.includes(activation)) {
-    throw new ValueError(`matmul: activation must be one of ${ACTIVATIONS.map((s) => `'${s}'`).join(', ')}, got ${JSON.stringify(activation)}`);
-  }
+  const activation = options.activation === undefined ? 'linear' : checkChoice('matmul', 'activation', options.activation, ACTIVATIONS);
   const [m, ka] = transposeA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
   const [kb, n] = transposeB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
   if (ka !== kb) {
@@ -130,8 +126,13 @@ export function matmul(engine: Engine, a: Tensor, b: Tensor, options: MatmulOpti
   }
   const activationGrad = options.activationGrad;
   if (activationGrad !== undefined) {
-    if (activationGrad === null || typeof activationGrad !== 'object' || !(activationGrad.activation in GATE_ACTIVATION_CODES)) {
-      throw new ValueError(`matmul: activationGrad must be { activation: 'relu' | 'sigmoid' | 'tanh', output }, got ${JSON.stringify(activationGrad)}`);
+    if (activationGrad === null || typeof activationGrad !== 'object' || Array.isArray(activationGrad)) {
+      throw new ValueError(`matmul: activationGrad must be { activation: 'relu' | 'sigmoid' | 'tanh', output }, got ${describeValue(activationGrad)}`);
+    }
+    checkOptions('matmul', activationGrad, ['activation', 'output'], 'activationGrad');
+    if (lookup(GATE_ACTIVATION_CODES, activationGrad.activation) === undefined) {
+      throw new ValueError(`matmul: activationGrad must be { activation: ${GATE_ACTIVATIONS.map((a) => `'${a}'`).join(' | ')}, output }, ` +
+        `got activation ${describeValue(activationGrad.activation)}`);
     }
     checkTensor('matmul', 'activationGrad.output', activationGrad.output, engine, { dtype: 'f32', rank: 2 });
     if (!sameShape(activationGrad.output.shape, [m, n])) {

@@ -12,6 +12,7 @@ import type { Tensor } from '../tensor.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { checkNumber, checkTensor, describeShape } from '../shape.js';
 import { UniformWriter, grid1D } from '../gpu/uniforms.js';
+import { checkFinite, checkOptions, describeValue } from '../options.js';
 
 const OPTIMIZER_KERNEL = { file: 'shaders/optimizers.wgsl', source: optimizerSource };
 const AXPY_KERNEL = { file: 'shaders/axpy.wgsl', source: axpySource };
@@ -69,17 +70,25 @@ export interface MaxNormOptions {
 
 // ---- argument checks ----------------------------------------------------------
 
-function checkOptions(fn: string, options: unknown): Record<string, unknown> {
-  if (options === null || typeof options !== 'object') {
-    throw new ValueError(`${fn}: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  return options as Record<string, unknown>;
+/** The option keys each update takes (an unknown one is refused with a did-you-mean hint). */
+const OPTION_KEYS = {
+  sgd: ['lr', 'l2'],
+  momentum: ['lr', 'momentum', 'nesterov', 'l2'],
+  adagrad: ['lr', 'eps', 'l2'],
+  rmsprop: ['lr', 'rho', 'eps', 'epsInsideSqrt', 'l2'],
+  adam: ['lr', 'beta1', 'beta2', 'eps', 'step', 'l2'],
+  maxNorm: ['maxNorm', 'axis'],
+} as const;
+
+/** The options object (required: lr and the like have no default here). */
+function updateOptions(fn: keyof typeof OPTION_KEYS, options: unknown): Record<string, unknown> {
+  if (options === undefined) throw new ValueError(`${fn}: options { ${OPTION_KEYS[fn].join(', ')} } are required`);
+  return checkOptions(fn, options as Record<string, unknown>, OPTION_KEYS[fn]);
 }
 
+/** A finite number > 0 that is still > 0 in f32 (the shaders see it in f32). */
 function positive(fn: string, arg: string, value: unknown): number {
-  const v = checkNumber(fn, arg, value);
-  if (v <= 0) throw new ValueError(`${fn}: ${arg} must be > 0, got ${v}`);
-  return v;
+  return checkFinite(fn, arg, value, { min: 0, minExclusive: true, nonZeroF32: true });
 }
 
 /** A decay factor (momentum, rho, beta): in [0, 1). */
@@ -89,7 +98,7 @@ function decay(fn: string, arg: string, value: unknown): number {
 
 function optionalFlag(fn: string, arg: string, value: unknown): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new ValueError(`${fn}: ${arg} must be a boolean, got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new ValueError(`${fn}: ${arg} must be a boolean (true or false), got ${describeValue(value)}`);
   return value;
 }
 
@@ -179,7 +188,7 @@ function dispatchUpdate(engine: Engine, entryPoint: string, constants: Record<st
 /** w -= lr (g + l2 w). */
 export function sgd(engine: Engine, params: Tensor, grads: Tensor, options: SgdOptions): void {
   checkUpdateTensors('sgd', engine, [['params', params]], [['grads', grads]]);
-  const o = checkOptions('sgd', options);
+  const o = updateOptions('sgd', options);
   const { lr, l2 } = checkRate('sgd', o);
   dispatchUpdate(engine, 'sgd', {}, { weights: params, grads }, params.size, { lr, l2 });
 }
@@ -188,7 +197,7 @@ export function sgd(engine: Engine, params: Tensor, grads: Tensor, options: SgdO
 export function momentum(engine: Engine, params: Tensor, grads: Tensor, velocity: Tensor, options: MomentumOptions): void {
   const fn = 'momentum';
   checkUpdateTensors(fn, engine, [['params', params], ['velocity', velocity]], [['grads', grads]]);
-  const o = checkOptions(fn, options);
+  const o = updateOptions(fn, options);
   const { lr, l2 } = checkRate(fn, o);
   const mu = decay(fn, 'options.momentum', o['momentum']);
   const nesterov = optionalFlag(fn, 'options.nesterov', o['nesterov']);
@@ -200,7 +209,7 @@ export function momentum(engine: Engine, params: Tensor, grads: Tensor, velocity
 export function adagrad(engine: Engine, params: Tensor, grads: Tensor, accum: Tensor, options: AdagradOptions): void {
   const fn = 'adagrad';
   checkUpdateTensors(fn, engine, [['params', params], ['accum', accum]], [['grads', grads]]);
-  const o = checkOptions(fn, options);
+  const o = updateOptions(fn, options);
   const { lr, l2 } = checkRate(fn, o);
   const eps = o['eps'] === undefined ? 1e-7 : positive(fn, 'options.eps', o['eps']);
   dispatchUpdate(engine, 'adagrad', {}, { weights: params, grads, accum }, params.size, { lr, l2, eps });
@@ -210,7 +219,7 @@ export function adagrad(engine: Engine, params: Tensor, grads: Tensor, accum: Te
 export function rmsprop(engine: Engine, params: Tensor, grads: Tensor, v: Tensor, options: RmspropOptions): void {
   const fn = 'rmsprop';
   checkUpdateTensors(fn, engine, [['params', params], ['v', v]], [['grads', grads]]);
-  const o = checkOptions(fn, options);
+  const o = updateOptions(fn, options);
   const { lr, l2 } = checkRate(fn, o);
   const rho = o['rho'] === undefined ? 0.9 : decay(fn, 'options.rho', o['rho']);
   const eps = o['eps'] === undefined ? 1e-7 : positive(fn, 'options.eps', o['eps']);
@@ -223,7 +232,7 @@ export function rmsprop(engine: Engine, params: Tensor, grads: Tensor, v: Tensor
 export function adam(engine: Engine, params: Tensor, grads: Tensor, m: Tensor, v: Tensor, options: AdamOptions): void {
   const fn = 'adam';
   checkUpdateTensors(fn, engine, [['params', params], ['m', m], ['v', v]], [['grads', grads]]);
-  const o = checkOptions(fn, options);
+  const o = updateOptions(fn, options);
   const { lr, l2 } = checkRate(fn, o);
   const beta1 = o['beta1'] === undefined ? 0.9 : decay(fn, 'options.beta1', o['beta1']);
   const beta2 = o['beta2'] === undefined ? 0.999 : decay(fn, 'options.beta2', o['beta2']);
@@ -271,10 +280,10 @@ export function scale(engine: Engine, x: Tensor, alpha: number): void {
 export function maxNorm(engine: Engine, w: Tensor, options: MaxNormOptions): void {
   const fn = 'maxNorm';
   checkTensor(fn, 'w', w, engine, { dtype: 'f32', rank: 2 });
-  const o = checkOptions(fn, options);
+  const o = updateOptions(fn, options);
   const limit = positive(fn, 'options.maxNorm', o['maxNorm']);
   if (o['axis'] !== 'columns') {
-    throw new ValueError(`${fn}: options.axis must be 'columns' (each output unit's incoming weights), got ${JSON.stringify(o['axis'])}`);
+    throw new ValueError(`${fn}: options.axis must be 'columns' (each output unit's incoming weights), got ${describeValue(o['axis'])}`);
   }
   const [rows, cols] = w.shape as [number, number];
   engine.scheduler.dispatch({

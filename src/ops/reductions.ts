@@ -10,6 +10,7 @@ import type { Tensor } from '../tensor.js';
 import { ShapeError } from '../errors.js';
 import { checkNumber, checkTensor, describeShape } from '../shape.js';
 import { UniformWriter, grid1D } from '../gpu/uniforms.js';
+import { checkOptions } from '../options.js';
 
 const KERNEL = { file: 'shaders/reductions.wgsl', source };
 
@@ -49,6 +50,7 @@ function firstElement(t: Tensor): { buffer: GPUBuffer; offset: number; size: num
 /** out[j] = sum over the first `rows` rows of x[r, j]. */
 export function columnSums(engine: Engine, x: Tensor, options: ColumnSumsOptions = {}, fn = 'columnSums'): Tensor<'f32'> {
   checkTensor(fn, 'x', x, engine, { dtype: 'f32', rank: 2 });
+  options = checkOptions(fn, options, ['out', 'rows']);
   const [n, cols] = x.shape as [number, number];
   const rows = checkRows(fn, options.rows, n);
   if (options.out !== undefined) {

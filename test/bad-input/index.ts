@@ -3,6 +3,12 @@
  * test/bad-input.test.ts runs them after its own rows, with the same checks.
  */
 import type { Row } from '../helpers/bad-input-table.js';
+import { opsRows } from './ops.rows.js';
+import { optimizerRows } from './optimizers.rows.js';
+import { layerRows } from './layers.rows.js';
+import { dataRows } from './data.rows.js';
+import { checkpointRows } from './checkpoint.rows.js';
 
 export const extraRows: Row[] = [
+  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows,
 ];
