@@ -11,7 +11,10 @@ import { Profiler, type ProfileEntry } from './gpu/profiler.js';
 import { tuningFor, type Tuning } from './gpu/tuning.js';
 import { Tensor, type DType, type TensorOwner } from './tensor.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
-import { DTypeError, LimitError, ShapeError, ValueError } from './errors.js';
+import { LimitError, ShapeError, ValueError } from './errors.js';
+import { checkEngineOptions } from './engine-options.js';
+import { checkDType, checkTensorData } from './tensor-data.js';
+import { describeValue } from './options.js';
 import { ErrorScopes } from './gpu/error-scopes.js';
 import { warningSink, type WarningSink } from './gpu/warnings.js';
 import * as activations from './ops/activations.js';
@@ -64,6 +67,7 @@ export type TensorData = Float32Array | Int32Array | Uint32Array | readonly numb
 let nextEngineId = 1;
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  checkEngineOptions(options);
   const acquired = await acquireDevice(options);
   return new Engine(acquired.device, acquired.adapterInfo, acquired.ownsDevice, acquired.keepAlive, options);
 }
@@ -116,15 +120,10 @@ export class Engine implements TensorOwner {
   tensor(data: TensorData, shape: readonly number[], dtype?: DType): Tensor {
     this.scheduler.assertAlive();
     const size = checkShape('tensor', 'shape', shape as number[]);
-    const inferred: DType = data instanceof Int32Array ? 'i32' : data instanceof Uint32Array ? 'u32' : 'f32';
-    const type = dtype ?? inferred;
-    if (type !== 'f32' && type !== 'i32' && type !== 'u32') throw new DTypeError(`tensor: dtype must be 'f32', 'i32' or 'u32', got ${String(type)}`);
-    if (!data || typeof (data as ArrayLike<number>).length !== 'number') throw new ValueError('tensor: data must be a typed array or an array of numbers');
-    if (data.length !== size) {
-      throw new ShapeError(`tensor: data has ${data.length} elements but shape ${describeShape(shape)} needs ${size}`);
+    const { values: typed, dtype: type } = checkTensorData('tensor', data, dtype);
+    if (typed.length !== size) {
+      throw new ShapeError(`tensor: data has ${typed.length} elements but shape ${describeShape(shape)} needs ${size}`);
     }
-    const ctor = type === 'f32' ? Float32Array : type === 'i32' ? Int32Array : Uint32Array;
-    const typed = data instanceof ctor ? data : ctor.from(data as ArrayLike<number>);
     const t = this.empty(shape, type);
     this.errorScopes.guard('tensor', () => this.device.queue.writeBuffer(t.buffer, 0, typed.buffer, typed.byteOffset, typed.byteLength));
     return t;
@@ -134,6 +133,7 @@ export class Engine implements TensorOwner {
   empty<D extends DType>(shape: readonly number[], dtype: D): Tensor<D> {
     this.scheduler.assertAlive();
     const size = checkShape('empty', 'shape', shape as number[]);
+    checkDType('empty', 'dtype', dtype);
     const fn = this.scheduler.currentOp ?? 'empty';
     const maxBufferSize = this.device.limits.maxBufferSize;
     if (this.pool.sizeFor(size * 4) > maxBufferSize) {
@@ -177,11 +177,10 @@ export class Engine implements TensorOwner {
   /** Overwrite a tensor's data from the CPU. Pending work is submitted first, so it sees the old data. */
   write(tensor: Tensor, data: TensorData): void {
     checkTensor('write', 'tensor', tensor, this);
-    if (data.length !== tensor.size) {
-      throw new ShapeError(`write: data has ${data.length} elements but tensor ${describeShape(tensor.shape)} has ${tensor.size}`);
+    const { values: typed } = checkTensorData('write', data, tensor.dtype);
+    if (typed.length !== tensor.size) {
+      throw new ShapeError(`write: data has ${typed.length} elements but tensor ${describeShape(tensor.shape)} has ${tensor.size}`);
     }
-    const ctor = tensor.dtype === 'f32' ? Float32Array : tensor.dtype === 'i32' ? Int32Array : Uint32Array;
-    const typed = data instanceof ctor ? data : ctor.from(data as ArrayLike<number>);
     if (this.scheduler.hasPendingCommands) this.scheduler.flush();
     this.errorScopes.guard('write', () =>
       this.device.queue.writeBuffer(tensor.buffer, tensor.byteOffset, typed.buffer, typed.byteOffset, typed.byteLength));
@@ -236,6 +235,7 @@ export class Engine implements TensorOwner {
    * use it to see which kernel costs what, not to time the whole step.
    */
   async profile(record: () => void | Promise<void>): Promise<ProfileEntry[]> {
+    if (typeof record !== 'function') throw new ValueError(`profile: record must be a function that records GPU work, got ${describeValue(record)}`);
     this.scheduler.assertAlive();
     if (!this.canProfile) throw new ValueError(`profile: this device has no 'timestamp-query' feature (adapter: ${this.adapterName})`);
     if (this.scheduler.profiler) throw new ValueError('profile: already profiling (profile calls do not nest)');

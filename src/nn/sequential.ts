@@ -16,7 +16,7 @@ import type { Tensor } from '../tensor.js';
 import { DisposedError, LimitError, ShapeError, ValueError } from '../errors.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
 import { gatherBatch } from '../ops/gather.js';
-import type { DenseSpec, LayerSpec } from './layers.js';
+import { checkLayerSpec, type DenseSpec, type LayerSpec } from './layers.js';
 import { initWeights, SeededRandom } from './init.js';
 import { ActivationStage, DenseStage, DropoutStage, MaxoutStage, type BackwardGate, type Stage, type StepContext } from './stages.js';
 import { checkLossName, recordLoss, type LossName } from './losses.js';
@@ -75,6 +75,7 @@ export class Sequential {
 
   constructor(readonly engine: Engine, layers: LayerSpec[], options: SequentialOptions = {}) {
     if (!Array.isArray(layers) || layers.length === 0) throw new ValueError('Sequential: layers must be a non-empty array');
+    layers = layers.map((spec, i) => checkLayerSpec(spec, i));
     this.loss = checkLossName(options.loss ?? 'softmaxCrossEntropy');
     this.seed = options.seed ?? 1;
     if (!Number.isInteger(this.seed)) throw new ValueError(`Sequential: seed must be an integer, got ${this.seed}`);

@@ -8,7 +8,10 @@ import { optimizerRows } from './optimizers.rows.js';
 import { layerRows } from './layers.rows.js';
 import { dataRows } from './data.rows.js';
 import { checkpointRows } from './checkpoint.rows.js';
+import { engineRows } from './engine.rows.js';
+import { layerSpecRows } from './layer-specs.rows.js';
+import { subsetRows } from './subset.rows.js';
 
 export const extraRows: Row[] = [
-  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows,
+  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows,
 ];
