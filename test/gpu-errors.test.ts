@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { getEngine, newEngine } from './helpers/engine.js';
 import { thrown } from './helpers/errors.js';
 import {
-  createEngine, dense, relu, Sequential, GpuError, LimitError, ValueError, type Engine,
+  createEngine, dense, relu, sgd, Sequential, GpuError, LimitError, ValueError, type Engine,
 } from '../src/index.js';
 
 const COPY_KERNEL = {
@@ -125,7 +125,7 @@ describe('GPU errors and adapter limits', function () {
     await reluWorks(engine);
   });
 
-  it('a model too large for one binding is refused when built, never trained with loss 0 (where the binding limit is at most 512 MiB, e.g. lavapipe)', async function () {
+  it('a layer too large for one binding is refused when the model is built, never trained with loss 0 (where the binding limit is at most 512 MiB, e.g. lavapipe)', async function () {
     const engine = await getEngine();
     const limit = engine.device.limits.maxStorageBufferBindingSize;
     if (limit > 512 * 2 ** 20) this.skip();
@@ -136,6 +136,34 @@ describe('GPU errors and adapter limits', function () {
     expect(err.message).to.include('maxStorageBufferBindingSize').and.include(String(limit));
     expect(engine.stats().liveTensors).to.equal(before.liveTensors);
     await reluWorks(engine);
+  });
+
+  it('a model whose flat parameter buffer exceeds one binding trains: the optimizer updates it in binding-sized chunks (where the binding limit is at most 128 MiB, e.g. lavapipe)', async function () {
+    const engine = await getEngine();
+    const limit = engine.device.limits.maxStorageBufferBindingSize;
+    if (limit > 128 * 2 ** 20 || engine.device.limits.maxBufferSize < 4 * limit) this.skip();
+    // Layers that each fit a binding, together well over one.
+    const units = Math.floor(Math.sqrt(limit / 4 / 3.5));
+    const layers = [dense(units, units), relu(), dense(units, units), relu(), dense(units, units), relu(), dense(units, units), relu(), dense(units, 3)];
+    const model = new Sequential(engine, layers, { seed: 1, optimizer: sgd({ lr: 0.05 }) });
+    expect(model.parameterCount * 4).to.be.greaterThan(limit);
+    const x = new Float32Array(8 * units).map((_, i) => Math.sin(i));
+    const y = Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
+    const before = await model.saveWeights();
+    const dispatchesBefore = engine.stats().dispatches;
+    await model.fit(x, y, { epochs: 1, batchSize: 8 });
+    expect(engine.stats().dispatches).to.be.greaterThan(dispatchesBefore);
+    const after = await model.saveWeights();
+    // every layer moved, including those past the first binding's worth of parameters
+    for (const record of after.manifest.tensors.filter((r) => r.name.endsWith('kernel'))) {
+      const a = new Float32Array(before.data, record.byteOffset, record.byteLength / 4);
+      const b = new Float32Array(after.data, record.byteOffset, record.byteLength / 4);
+      let changed = 0;
+      for (let i = 0; i < a.length; i += 97) if (a[i] !== b[i]) changed++;
+      expect(changed, `${record.name} changed`).to.be.greaterThan(0);
+      expect(b.every(Number.isFinite), `${record.name} finite`).to.equal(true);
+    }
+    model.dispose();
   });
 
   it('an uncaptured GPU error of the app on a shared device goes to onWarning, not to the console or to our calls', async () => {

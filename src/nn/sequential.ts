@@ -129,12 +129,20 @@ export class Sequential {
     if (this.classes < 2) throw new ShapeError(`Sequential: the last layer outputs ${units} unit; classification needs at least 2`);
     this.parameters = entries;
     this.parameterCount = offset;
-    // The optimizer updates every parameter in one dispatch that binds the whole
-    // flat buffer: past one binding, WebGPU would drop every step.
+    // Each layer's weights are bound whole by its matmul: past one binding,
+    // WebGPU would drop every step. (The flat buffer itself may be larger: the
+    // optimizer updates it in binding-sized chunks.)
     const bindingLimit = engine.device.limits.maxStorageBufferBindingSize;
-    if (offset * 4 > bindingLimit) {
+    for (const entry of entries) {
+      if (entry.size * 4 > bindingLimit) {
+        throw new LimitError(`Sequential: ${entry.name} ${JSON.stringify(entry.shape)} needs ${entry.size * 4} bytes in one binding, ` +
+          `over this adapter's maxStorageBufferBindingSize (${bindingLimit} bytes); use narrower layers`);
+      }
+    }
+    const bufferLimit = engine.device.limits.maxBufferSize;
+    if (offset * 4 > bufferLimit) {
       throw new LimitError(`Sequential: the model's parameters need ${offset * 4} bytes in one flat buffer (${offset} floats), ` +
-        `over this adapter's maxStorageBufferBindingSize (${bindingLimit} bytes); use fewer or narrower layers`);
+        `over this adapter's maxBufferSize (${bufferLimit} bytes); use fewer or narrower layers`);
     }
 
     // ---- GPU buffers: parameters (initialised on the CPU, seeded), gradients, metrics

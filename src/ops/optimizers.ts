@@ -170,19 +170,39 @@ function optimizerUniform(n: number, p: OptimizerParams, stride: number): ArrayB
     .bytes();
 }
 
+/**
+ * The elements one dispatch may update: every tensor it binds must fit one
+ * storage binding (maxStorageBufferBindingSize), and later chunks must start
+ * at an aligned offset. A flat buffer larger than that (a big model) is
+ * updated in several dispatches over consecutive chunks, so it trains
+ * instead of failing; an element-wise update does not care where it is cut.
+ */
+function elementsPerDispatch(engine: Engine): number {
+  const limits = engine.device.limits;
+  const alignElements = limits.minStorageBufferOffsetAlignment / 4;
+  return Math.floor(limits.maxStorageBufferBindingSize / 4 / alignElements) * alignElements;
+}
+
 function dispatchUpdate(engine: Engine, entryPoint: string, constants: Record<string, number>,
   buffers: Record<string, Tensor>, n: number, p: OptimizerParams): void {
-  const bindings: Record<string, { buffer: GPUBuffer; offset: number; size: number }> = {};
-  for (const [name, t] of Object.entries(buffers)) bindings[name] = t.binding;
-  // Grid-stride: at most `maxWorkgroups` workgroups, each invocation looping (see the shader header).
-  const invocations = Math.min(n, engine.tuning.elementwiseMaxWorkgroups * UPDATE_WORKGROUP);
-  const workgroups = grid1D(invocations, UPDATE_WORKGROUP);
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(OPTIMIZER_KERNEL, entryPoint, constants),
-    buffers: bindings,
-    uniform: optimizerUniform(n, p, workgroups[0] * workgroups[1] * UPDATE_WORKGROUP),
-    workgroups,
-  });
+  const kernel = engine.registry.pipeline(OPTIMIZER_KERNEL, entryPoint, constants);
+  const chunk = elementsPerDispatch(engine);
+  for (let start = 0; start < n; start += chunk) {
+    const count = Math.min(chunk, n - start);
+    const bindings: Record<string, { buffer: GPUBuffer; offset: number; size: number }> = {};
+    for (const [name, t] of Object.entries(buffers)) {
+      bindings[name] = { buffer: t.buffer, offset: t.byteOffset + start * 4, size: count * 4 };
+    }
+    // Grid-stride: at most `maxWorkgroups` workgroups, each invocation looping (see the shader header).
+    const invocations = Math.min(count, engine.tuning.elementwiseMaxWorkgroups * UPDATE_WORKGROUP);
+    const workgroups = grid1D(invocations, UPDATE_WORKGROUP);
+    engine.scheduler.dispatch({
+      kernel,
+      buffers: bindings,
+      uniform: optimizerUniform(count, p, workgroups[0] * workgroups[1] * UPDATE_WORKGROUP),
+      workgroups,
+    });
+  }
 }
 
 /** w -= lr (g + l2 w). */
