@@ -29,3 +29,6 @@ export class DeviceLostError extends WgslTensorError {}
 
 /** WGSL failed to compile or validate; the message names the shader file and line. */
 export class ShaderError extends WgslTensorError {}
+
+/** The model is busy with another operation (fit) that this call would interfere with. */
+export class BusyError extends WgslTensorError {}

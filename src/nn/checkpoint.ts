@@ -157,7 +157,7 @@ export function decodeWeights(model: Sequential, saved: SavedWeights): Float32Ar
     throw new ValueError(`${fn}: manifest.format must be 'wgsl-tensor-weights' version 1, got ${JSON.stringify(m && { format: m.format, version: m.version })}`);
   }
   const data = checkData(fn, saved.data);
-  const flat = new Float32Array(model.parameterCount);
+  const flat = new Float32Array(model.parameterBufferLength);
   readTensors(fn, 'manifest.tensors', m.tensors, model.parameters, '', data, flat);
   return flat;
 }
@@ -200,7 +200,7 @@ export function decodeCheckpoint(model: Sequential, checkpoint: Checkpoint): Dec
     }
   }
 
-  const params = new Float32Array(model.parameterCount);
+  const params = new Float32Array(model.parameterBufferLength);
   readTensors(fn, 'manifest.weights', m.weights, model.parameters, '', data, params);
   const names = stateNames(model);
   const expected = names.length * model.parameters.length;
@@ -209,7 +209,7 @@ export function decodeCheckpoint(model: Sequential, checkpoint: Checkpoint): Dec
       `${mine.name} needs ${expected} (${names.join(', ') || 'none'} for each of ${model.parameters.length} parameters)`);
   }
   const state = names.map((name, slot) => {
-    const flat = new Float32Array(model.parameterCount);
+    const flat = new Float32Array(model.parameterBufferLength);
     const records = opt.state.slice(slot * model.parameters.length, (slot + 1) * model.parameters.length);
     readTensors(fn, 'manifest.optimizer.state', records, model.parameters, `${name}/`, data, flat);
     return flat;
