@@ -62,7 +62,7 @@ describe('reliability', function () {
     const a = blobs(90, 6, 4);
     const b = blobs(70, 6, 5);
     const make = (seed: number) => new Sequential(engine, [dense(6, 10), relu(), dropout(0.2), dense(10, 3)], { seed, optimizer: adam() });
-    const opts = { epochs: 3, batchSize: 8, metricsEvery: 2 };
+    const opts = { epochs: 3, batchSize: 8, metricsEvery: 2, verbose: 0 as const };
     // one after the other
     const s1 = make(1); await s1.fit(a.x, a.y, opts);
     const s2 = make(2); await s2.fit(b.x, b.y, opts);
