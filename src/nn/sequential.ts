@@ -357,7 +357,7 @@ export class Sequential {
 
   /** @internal evaluate without the busy check (fit's validation). */
   async evaluateInternal(x: Inputs, batchSize: number, y?: ArrayLike<number>): Promise<{ loss: number; accuracy: number }> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ValueError(`evaluate: batchSize must be a positive integer, got ${describeValue(batchSize)}`);
     const { data, owned } = this.toDataset('evaluate', x, y);
     const engine = this.engine;
     const order = engine.tensor(identityOrder(data.count), [data.count], 'u32');
