@@ -162,6 +162,15 @@ describe('Keras-style training API', function () {
       expect(seen.some((s) => s.covered > 0), 'some batch saw a read come back').to.equal(true);
     });
 
+    it('validationSplit holds out the last samples (Keras): val metrics equal evaluate on them', async () => {
+      const m = model();
+      const history = await m.fit(data.x, data.y, { epochs: 2, batchSize: 10, verbose: 0, validationSplit: 0.25 });
+      expect(history.params.samples).to.equal(45);
+      const held = await m.evaluate(data.x.subarray(45 * 4), data.y.subarray(45));
+      expect(history.history.val_loss!.at(-1)).to.be.closeTo(held.loss, 1e-6);
+      expect(history.history.val_accuracy!.at(-1)).to.equal(held.accuracy);
+    });
+
     it('model.stopTraining = true from a callback stops after that epoch', async () => {
       const m = model();
       const history = await m.fit(data.x, data.y, { epochs: 10, batchSize: 20, verbose: 0,

@@ -28,7 +28,7 @@
  */
 import { DisposedError, ValueError } from '../errors.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
-import { checkBoolean, checkOptions, describeValue } from '../options.js';
+import { checkBoolean, checkFinite, checkOptions, describeValue } from '../options.js';
 import { checkCallbacks, type BatchLogs, type Callback, type EpochLogs, type FitParams } from './callbacks.js';
 import { defaultProgressStream, defaultVerbose, ProgressBar, type ProgressStream } from './progress-bar.js';
 import { SeededRandom } from './init.js';
@@ -50,6 +50,11 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Held-out data evaluated after each epoch (dropout off): gives val_loss and val_accuracy. */
   validation?: ResidentDataset | { x: Inputs; y: ArrayLike<number> };
+  /**
+   * Keras's validation_split: hold out this fraction of the samples of CPU
+   * arrays x, y — the LAST ones, taken before any shuffling — as validation data.
+   */
+  validationSplit?: number;
   /** TF.js/Keras-shaped callbacks, called in order (src/nn/callbacks.ts). */
   callbacks?: Callback[];
   /**
@@ -65,7 +70,7 @@ export interface FitOptions {
   stopOnNaN?: boolean;
 }
 
-const FIT_OPTIONS = ['epochs', 'initialEpoch', 'batchSize', 'shuffle', 'validation', 'callbacks', 'verbose',
+const FIT_OPTIONS = ['epochs', 'initialEpoch', 'batchSize', 'shuffle', 'validation', 'validationSplit', 'callbacks', 'verbose',
   'progressStream', 'metricsEvery', 'stopOnNaN'] as const;
 
 /** What fit returns, shaped like Keras's History. */
@@ -110,8 +115,11 @@ function checkFitOptions(options: FitOptions) {
     throw new ValueError(`fit: validation must be a ResidentDataset or { x, y }, got ${describeValue(v)}`);
   }
   if (v !== undefined && !(v instanceof ResidentDataset)) checkOptions('fit', v, ['x', 'y'], 'validation');
+  const validationSplit = options.validationSplit === undefined ? 0
+    : checkFinite('fit', 'validationSplit', options.validationSplit, { min: 0, max: 1, maxExclusive: true });
+  if (validationSplit > 0 && v !== undefined) throw new ValueError('fit: give either validation or validationSplit, not both');
   return {
-    epochs, batchSize, metricsEvery, initialEpoch, verbose,
+    epochs, batchSize, metricsEvery, initialEpoch, verbose, validationSplit,
     shuffle: checkBoolean('fit', 'shuffle', options.shuffle, true),
     stopOnNaN: checkBoolean('fit', 'stopOnNaN', options.stopOnNaN, true),
     callbacks: checkCallbacks('fit', options.callbacks),
@@ -121,6 +129,10 @@ function checkFitOptions(options: FitOptions) {
 export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | undefined, options: FitOptions): Promise<History> {
   // ---- validate everything before any GPU work ---------------------------------
   const o = checkFitOptions(options);
+  if (o.validationSplit > 0) {
+    const { train, held } = splitArrays(model.inputUnits, x, y, o.validationSplit);
+    return fit(model, train.x, train.y, { ...options, validationSplit: undefined, validation: held });
+  }
   const train = model.toDataset('fit', x, y);
   let validation: { data: ResidentDataset; owned: boolean } | null = null;
   try {
@@ -247,6 +259,26 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
     if (train.owned) train.data.dispose();
     if (validation?.owned) validation.data.dispose();
   }
+}
+
+/** validationSplit: the first floor(n·(1−split)) samples train, the rest validate (Keras's rule). */
+function splitArrays(inputs: number, x: Inputs, y: ArrayLike<number> | undefined, split: number) {
+  if (x instanceof ResidentDataset) {
+    throw new ValueError('fit: validationSplit needs CPU arrays x, y; with a ResidentDataset pass another dataset as validation');
+  }
+  if (!(x instanceof Float32Array || x instanceof Uint8Array) || y === undefined || x.length !== y.length * inputs) {
+    return { train: { x, y }, held: undefined }; // toDataset reports what is wrong with x and y as it does without a split
+  }
+  const n = y.length;
+  const kept = Math.floor(n * (1 - split));
+  if (kept < 1 || kept === n) {
+    throw new ValueError(`fit: validationSplit ${split} of ${n} samples leaves ${kept} to train and ${n - kept} to validate; both need at least one`);
+  }
+  const slice = (a: number, b: number) => Array.prototype.slice.call(y, a, b) as number[];
+  return {
+    train: { x: x.subarray(0, kept * inputs), y: slice(0, kept) },
+    held: { x: x.subarray(kept * inputs), y: slice(kept, n) },
+  };
 }
 
 /**

@@ -43,6 +43,12 @@ export const fitRows: Row[] = [
   fitRow('validation an array', { validation: [1, 2] }, ['fit: validation must be a ResidentDataset or { x, y }, got an array']),
   fitRow('validation with a misspelt key', { validation: { x: new Float32Array(4), labels: [0] } }, ['fit: unknown option "labels" in validation', 'expected x, y']),
   fitRow('initialEpoch "1"', { epochs: 2, initialEpoch: '1' }, ['fit: initialEpoch must be an integer in [0, epochs)', 'got "1"']),
+  fitRow('validationSplit 1', { validationSplit: 1 }, ['fit: validationSplit must be < 1, got 1']),
+  fitRow('validationSplit -0.1', { validationSplit: -0.1 }, ['fit: validationSplit must be >= 0, got -0.1']),
+  fitRow('validationSplit leaving no training sample', { validationSplit: 0.9 }, ['fit: validationSplit 0.9 of 6 samples leaves 0 to train and 6 to validate']),
+  fitRow('validation and validationSplit', { validationSplit: 0.5, validation: { x: new Float32Array(4), y: [0] } }, ['fit: give either validation or validationSplit, not both']),
+  fitRow('unknown option validation_split', { validation_split: 0.2 }, ['fit: unknown option "validation_split"', '(did you mean "validationSplit"?)']),
+  { what: 'fit: validationSplit with a dataset', call: (f) => f.model.fit(f.foreignDataset, { validationSplit: 0.5 }), error: ValueError, message: ['fit: validationSplit needs CPU arrays x, y'] },
   // callbacks
   fitRow('a callback with a misspelt hook', { callbacks: [{ onEpochEnds: () => undefined }] }, ['fit: callbacks[0] has an unknown hook "onEpochEnds" (did you mean "onEpochEnd"?)']),
   fitRow('a callback with a non-hook key', { callbacks: [{ onEpochEnd: () => undefined, patience: 2 }] }, ['fit: callbacks[0] has an unknown hook "patience"', 'expected setModel, setParams, onTrainBegin']),
