@@ -218,7 +218,7 @@ describe('reliability', function () {
       await a.fit(data.x, data.y, { ...options, epochs: 2, initialEpoch: 1, callbacks: [{ onBatchEnd: () => { midEpoch ??= a.saveCheckpoint().catch((e) => e); } }] });
       const refused = await midEpoch;
       expect(refused).to.be.instanceOf(BusyError);
-      expect((refused as Error).message).to.match(/saveCheckpoint: the model is in the middle of an epoch of fit.*onEpochEnd/);
+      expect((refused as Error).message).to.match(/saveCheckpoint: fit is running on this model; one operation on a model at a time: call it from an epoch-level callback \(onEpochEnd/);
       b.loadCheckpoint(stored(await a.saveCheckpoint())); // and a good one loads
       expectBitEqual(await b.getWeights(), await a.getWeights(), 'loaded');
       for (const m of [a, b, ...others]) m.dispose();

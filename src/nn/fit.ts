@@ -160,12 +160,18 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
   const assertAlive = (where: string) => {
     if (model.isDisposed) throw new DisposedError(`fit: the model was disposed during training (${where}); training stopped`);
   };
-  /** Epoch-level hooks run with the model at rest: evaluate/predict/saveCheckpoint allowed there. */
+  /**
+   * Epoch-level hooks run with the model at rest: evaluate/predict/saveCheckpoint
+   * are allowed while one runs (and while fit awaits the promise it returns).
+   * A hook that returns no promise is not awaited, so fit gives no other code
+   * a turn there: a call racing fit from outside a hook still meets BusyError.
+   */
   const atRest = async (call: (cb: Callback) => unknown, where: string) => {
     for (const cb of callbacks) {
       model.activity = 'at rest';
       try {
-        await call(cb);
+        const r = call(cb);
+        if (isPromise(r)) await r;
       } finally {
         model.activity = 'fit';
       }
@@ -176,7 +182,7 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
   const batchHook = async (call: (cb: Callback) => unknown) => {
     for (const cb of callbacks) {
       const r = call(cb);
-      if (r && typeof (r as Promise<unknown>).then === 'function') await r;
+      if (isPromise(r)) await r;
     }
   };
 
@@ -279,6 +285,10 @@ function splitArrays(inputs: number, x: Inputs, y: ArrayLike<number> | undefined
     train: { x: x.subarray(0, kept * inputs), y: slice(0, kept) },
     held: { x: x.subarray(kept * inputs), y: slice(kept, n) },
   };
+}
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**

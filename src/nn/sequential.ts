@@ -236,9 +236,9 @@ export class Sequential {
     this.engine.scheduler.assertAlive();
     if (this.activity === null || duringFit === 'always' || (duringFit === 'at rest' && this.activity === 'at rest')) return;
     throw new BusyError(duringFit === 'at rest'
-      ? `${fn}: the model is in the middle of an epoch of fit; one operation on a model at a time ` +
-        '(call it from an epoch-level callback such as onEpochEnd, or after fit has finished)'
-      : `${fn}: the model is training (fit is running); one operation on a model at a time: await fit first`);
+      ? `${fn}: fit is running on this model; one operation on a model at a time: ` +
+        'call it from an epoch-level callback (onEpochEnd, onEpochBegin, onTrainBegin, onTrainEnd) or after fit has finished'
+      : `${fn}: fit is running on this model; one operation on a model at a time: await fit first`);
   }
 
   /** Upload CPU arrays as a resident dataset (validated first), or pass one through. */

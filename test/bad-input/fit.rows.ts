@@ -57,7 +57,7 @@ export const fitRows: Row[] = [
   fitRow('a null callback', { callbacks: [earlyStopping(), null] }, ['fit: callbacks[1] must be an object with hooks such as onEpochEnd(epoch, logs), got null']),
   fitRow('a function as callback', { callbacks: [() => undefined] }, ['fit: callbacks[0] must be an object', 'got a function']),
   { what: 'fit: options third with a dataset', call: (f) => f.model.fit(f.foreignDataset, {} as never, {}), error: ValueError, message: ['fit: with a ResidentDataset the options come second'] },
-  { what: 'fit: y a number', call: (f) => f.model.fit(f.x, 5 as never), error: ValueError, message: ['fit: y'] },
+  { what: 'fit: y a number', call: (f) => f.model.fit(f.x, 5 as never), error: ValueError, message: ['fit: y must be an array of integer labels'] },
   // evaluate / predict
   { what: 'evaluate: unknown option batch_size', call: (f) => f.model.evaluate(f.x, f.y, { batch_size: 2 } as never), error: ValueError, message: ['evaluate: unknown option "batch_size"', '(did you mean "batchSize"?)'] },
   { what: 'evaluate: batchSize "8"', call: (f) => f.model.evaluate(f.x, f.y, { batchSize: '8' as never }), error: ValueError, message: ['evaluate: batchSize must be a positive integer, got "8"'] },
