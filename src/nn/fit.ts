@@ -13,10 +13,10 @@
  * get the newest metrics already read, so they never add a GPU wait.
  *
  * One operation on a model at a time: while fit runs the model refuses other
- * training and weight writes (BusyError); only while fit awaits an epoch-level
- * hook (onTrainBegin/End, onEpochBegin/End) may evaluate, predict and
- * saveCheckpoint run — that is how a callback evaluates a test set or saves a
- * checkpoint. dispose() during fit stops it (DisposedError). If a hook throws,
+ * training and weight writes (BusyError); only while an epoch-level hook runs
+ * (onTrainBegin/End, onEpochBegin/End, including the promise it returns) may
+ * evaluate, predict and saveCheckpoint run — that is how a callback evaluates
+ * a test set or saves a checkpoint. dispose() during fit stops it (DisposedError). If a hook throws,
  * fit rejects with that error after freeing what it allocated; an epoch left
  * half done keeps saveCheckpoint refusing until an epoch completes or a
  * checkpoint is loaded (resuming from it would not be exact).

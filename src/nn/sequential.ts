@@ -14,7 +14,7 @@
 import type { Engine } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { BusyError, DisposedError, ShapeError, ValueError } from '../errors.js';
-import { checkChoice, checkFinite, checkOptions, describeValue } from '../options.js';
+import { checkBoolean, checkChoice, checkFinite, checkOptions, describeValue } from '../options.js';
 import { checkTensor } from '../shape.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
 import { gatherBatch } from '../ops/gather.js';
@@ -460,12 +460,14 @@ export class Sequential {
   async computeGradients(x: Float32Array, y: ArrayLike<number>, options: { training?: boolean; step?: number } = {}): Promise<{ loss: number; gradients: Float32Array }> {
     this.assertUsable('computeGradients');
     checkOptions('computeGradients', options, ['training', 'step']);
+    const training = checkBoolean('computeGradients', 'training', options.training, false);
+    const step = checkFinite('computeGradients', 'step', options.step ?? 1, { integer: true, min: 0 });
     const { data, owned } = this.toDataset('computeGradients', x, y);
     const engine = this.engine;
     const order = engine.tensor(identityOrder(data.count), [data.count], 'u32');
     try {
       this.resetMetrics();
-      const ctx: StepContext = { engine, training: options.training ?? false, step: options.step ?? 1, scratch: [] };
+      const ctx: StepContext = { engine, training, step, scratch: [] };
       const batch = this.recordGather(ctx, data, order, 0, data.count);
       this.recordGradients(ctx, batch.x, batch.y);
       for (const t of ctx.scratch) t.dispose();

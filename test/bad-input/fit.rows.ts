@@ -69,6 +69,8 @@ export const fitRows: Row[] = [
   { what: 'predict: an i32 tensor', call: (f) => f.model.predict(f.labels), error: DTypeError, message: ['predict: x must have dtype f32, got i32'] },
   { what: 'predict: a disposed tensor', call: (f) => f.model.predict(f.disposed), error: DisposedError, message: ['predict: x', 'was used after dispose()'] },
   { what: 'predict: a tensor of another engine', call: (f) => f.model.predict(f.foreign), error: DisposedError, message: ['predict: x', 'belongs to another engine'] },
+  { what: 'computeGradients: training "yes"', call: (f) => f.model.computeGradients(f.x, f.y, { training: 'yes' as never }), error: ValueError, message: ['computeGradients: training must be true or false, got "yes"'] },
+  { what: 'computeGradients: step 1.5', call: (f) => f.model.computeGradients(f.x, f.y, { step: 1.5 }), error: ValueError, message: ['computeGradients: step must be an integer, got 1.5'] },
   // Sequential options and layers
   { what: 'Sequential: optimiser', call: (f) => new Sequential(f.engine, [dense(4, 3)], { optimiser: rmsprop() } as never), error: ValueError, message: ['Sequential: unknown option "optimiser" in options (did you mean "optimizer"?)'] },
   { what: 'Sequential: seed 1.5', call: (f) => new Sequential(f.engine, [dense(4, 3)], { seed: 1.5 }), error: ValueError, message: ['Sequential: seed must be an integer, got 1.5'] },
