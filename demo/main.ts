@@ -132,36 +132,43 @@ async function runTraining(o: RunOptions): Promise<Sequential> {
   const model = new Sequential(engine, o.layers, { optimizer: o.optimizer, loss: o.loss ?? 'softmaxCrossEntropy', seed: 1 });
   const [lc, ac] = o.charts;
   const started = performance.now();
-  let lastSteps = 0;
   try {
-    await model.fit(train, {
-      epochs: o.epochs, batchSize: o.batchSize, validation, callbacks: o.callbacks ?? [],
-      metricsEvery: Math.max(1, Math.min(20, Math.ceil(200 / o.batchSize))),
-      onBatchEnd: (b) => {
+    const steps = Math.ceil(train.count / o.batchSize);
+    let currentEpoch = 0;
+    let epochStarted = performance.now();
+    let shownBatches = -1;
+    const progress: import('../src/index.js').Callback = {
+      onEpochBegin: (epoch) => { currentEpoch = epoch; epochStarted = performance.now(); shownBatches = -1; },
+      // Batch logs carry the newest metrics read back asynchronously: redraw when they change.
+      onBatchEnd: (batch, b) => {
         if (state.stopRequested) throw new Error('stopped by the user');
-        setProgress(o.progressId, (b.epoch + b.step / b.steps) / o.epochs);
-        const msPerStep = (b.samplesPerSecond > 0 ? (1000 * o.batchSize) / b.samplesPerSecond : 0);
-        $(o.statusId).textContent = `${o.label}: epoch ${b.epoch + 1}/${o.epochs}, step ${b.step}/${b.steps}, loss ${b.loss.toFixed(4)}, ` +
-          `accuracy ${(100 * b.accuracy).toFixed(1)}%, ${Math.round(b.samplesPerSecond)} samples/s, ${msPerStep.toFixed(1)} ms/step — ${gpuMemory()}`;
-        lastSteps = b.step;
+        if (b.metricsBatches === shownBatches || b.loss === undefined) return;
+        shownBatches = b.metricsBatches;
+        setProgress(o.progressId, (currentEpoch + (batch + 1) / steps) / o.epochs);
+        const msPerStep = (performance.now() - epochStarted) / (batch + 1);
+        $(o.statusId).textContent = `${o.label}: epoch ${currentEpoch + 1}/${o.epochs}, step ${batch + 1}/${steps}, loss ${b.loss.toFixed(4)}, ` +
+          `accuracy ${(100 * b.accuracy!).toFixed(1)}%, ${Math.round((1000 * o.batchSize) / msPerStep)} samples/s, ${msPerStep.toFixed(1)} ms/step — ${gpuMemory()}`;
       },
-      onEpochEnd: async (e) => {
-        const x = o.xAxis === 'seconds' ? (performance.now() - started) / 1000 : e.epoch + 1;
+      onEpochEnd: async (epoch, e) => {
+        const x = o.xAxis === 'seconds' ? (performance.now() - started) / 1000 : epoch + 1;
         lc.add(`${o.label} train`, o.color, x, e.loss);
         ac.add(`${o.label} train`, o.color, x, e.accuracy);
-        if (e.valLoss !== undefined) {
-          lc.add(`${o.label} val`, o.color, x, e.valLoss, true);
-          ac.add(`${o.label} val`, o.color, x, e.valAccuracy!, true);
+        if (e.val_loss !== undefined) {
+          lc.add(`${o.label} val`, o.color, x, e.val_loss, true);
+          ac.add(`${o.label} val`, o.color, x, e.val_accuracy!, true);
         }
-        await o.afterEpoch?.(model, e.epoch);
+        await o.afterEpoch?.(model, epoch);
         // let the page paint and handle input between epochs
         await new Promise((r) => setTimeout(r, 0));
       },
+    };
+    await model.fit(train, {
+      epochs: o.epochs, batchSize: o.batchSize, validation, callbacks: [...(o.callbacks ?? []), progress], verbose: 0,
+      metricsEvery: Math.max(1, Math.min(20, Math.ceil(200 / o.batchSize))),
     });
   } finally {
     train.dispose();
     validation.dispose();
-    void lastSteps;
   }
   if (!o.keepModel) model.dispose();
   return model;
@@ -214,7 +221,7 @@ async function updatePrediction(): Promise<number[]> {
   const model = state.model;
   const box = $('probs');
   if (!model) { box.textContent = 'Train a model first.'; return []; }
-  const probs = Array.from(await model.predict(pad.pixels()));
+  const probs = Array.from((await model.predict(pad.pixels())).data);
   lastProbabilities = probs;
   box.innerHTML = '';
   const best = probs.indexOf(Math.max(...probs));

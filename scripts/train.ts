@@ -1,40 +1,32 @@
 /**
- * `npm run train -- [flags]`: train an MLP on real MNIST in Node (Dawn), with a
- * live progress line, then print the test accuracy.
- *
- *   --preset keras-mlp   784-512-512-10 ReLU, dropout 0.2, RMSprop 1e-3, batch 128, 20 epochs (Keras mnist_mlp.py)
- *   --preset maxout      784-(240x5)-(240x5)-10 maxout, dropout 0.2/0.5, SGD+momentum, max-norm 1.9365, batch 100
- *   --preset small       784-64-10 ReLU, RMSprop, batch 128, 3 epochs (default)
- *   --layers 512,512  --activation relu|sigmoid|tanh  --dropout 0.2  --input-dropout 0
- *   --loss softmaxCrossEntropy|mse  --optimizer rmsprop|sgd|momentum|nesterov|adagrad|adam  --lr 0.001
- *   --epochs N  --batch-size N  --seed N  --adapter gpu|lavapipe|swiftshader  --train-size N
- *   --validation N (hold out the last N training images)  --patience N (early stopping on val loss)
- *   --l2 λ  --metrics-every N  --save weights.json (manifest; data beside it as .bin)
+ * `npm run train -- [flags]`: train an MLP on real MNIST in Node (Dawn), with
+ * Keras's progress output, then print the test accuracy. `--help` lists every
+ * flag with its default (scripts/train-flags.ts); a bad command line is refused
+ * with status 2 before anything loads, and a --save path is checked writable
+ * before training starts.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { createEngine, Sequential, dense, relu, sigmoid, tanh, maxout, dropout, sgd, adagrad, rmsprop, adam,
   earlyStopping, loadMnist, subset, ResidentDataset, type LayerSpec, type Optimizer, type Callback } from '../src/index.js';
+import { FlagError, helpText, parseFlags } from './train-flags.js';
 
 type Flags = Record<string, string>;
 
-function parseFlags(argv: string[]): Flags {
-  const flags: Flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
-    const [k, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (inline !== undefined) flags[k] = inline;
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags[k] = argv[++i]!;
-    else flags[k] = 'true';
+/** Fails now, not after an hour of training, if the weights could not be written. */
+function checkWritable(file: string): void {
+  const targets = file.endsWith('.json') ? [file, file.replace(/\.json$/, '.bin')] : [file];
+  for (const target of targets) {
+    const dir = path.dirname(path.resolve(target));
+    if (fs.existsSync(target)) {
+      if (fs.statSync(target).isDirectory()) throw new FlagError(`--save: ${target} is a directory`);
+      try { fs.accessSync(target, fs.constants.W_OK); } catch { throw new FlagError(`--save: ${target} exists and is not writable`); }
+    } else {
+      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new FlagError(`--save: the directory ${dir} does not exist`);
+      try { fs.accessSync(dir, fs.constants.W_OK); } catch { throw new FlagError(`--save: the directory ${dir} is not writable`); }
+    }
   }
-  return flags;
 }
-
-const PRESETS: Record<string, Flags> = {
-  small: { layers: '64', activation: 'relu', dropout: '0', optimizer: 'rmsprop', lr: '0.001', epochs: '3', 'batch-size': '128' },
-  'keras-mlp': { layers: '512,512', activation: 'relu', dropout: '0.2', optimizer: 'rmsprop', lr: '0.001', epochs: '20', 'batch-size': '128' },
-  maxout: { maxout: '240x5,240x5', 'input-dropout': '0.2', dropout: '0.5', optimizer: 'momentum', lr: '0.1', momentum: '0.5',
-    'max-norm': '1.9365', epochs: '20', 'batch-size': '100' },
-};
 
 function buildLayers(f: Flags): LayerSpec[] {
   const layers: LayerSpec[] = [];
@@ -80,11 +72,7 @@ function buildOptimizer(f: Flags): Optimizer {
 
 const fmtTime = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`);
 
-async function main() {
-  const cli = parseFlags(process.argv.slice(2));
-  const preset = cli.preset ?? 'small';
-  if (!PRESETS[preset]) throw new Error(`--preset must be one of ${Object.keys(PRESETS).join(', ')}`);
-  const f: Flags = { ...PRESETS[preset], ...cli };
+async function main(f: Flags) {
   const epochs = Number(f.epochs);
   const batchSize = Number(f['batch-size']);
   const seed = Number(f.seed ?? 1);
@@ -105,46 +93,48 @@ async function main() {
   const model = new Sequential(engine, layers, {
     loss: (f.loss as 'softmaxCrossEntropy' | 'mse' | undefined) ?? 'softmaxCrossEntropy', optimizer: buildOptimizer(f), seed,
   });
-  console.log(`model: ${layers.map((l) => l.kind === 'dense' ? `dense(${l.inUnits}→${l.outUnits})` : l.kind === 'maxout' ? `maxout(${l.units}x${l.pieces})` : l.kind === 'dropout' ? `dropout(${l.rate})` : l.kind).join(' ')}`);
-  console.log(`      ${model.parameters.reduce((s, p) => s + p.size, 0).toLocaleString('en-US')} parameters, optimizer ${model.optimizer.name} ${JSON.stringify(model.optimizer.config)}, loss ${model.loss}`);
+  model.summary({ print: (line) => console.log(line) });
+  console.log(`optimizer ${model.optimizer.name} ${JSON.stringify(model.optimizer.config)}, loss ${model.loss}`);
   console.log(`data: ${trainCount} training images, ${validationCount} validation, ${mnist.test.count} test; ${epochs} epochs, batch ${batchSize}, seed ${seed}`);
 
-  const tty = process.stdout.isTTY;
   const callbacks: Callback[] = [];
   if (f.patience) callbacks.push(earlyStopping({ monitor: 'val_loss', patience: Number(f.patience) }));
   const history = await model.fit(train, {
     epochs, batchSize, validation, callbacks,
     metricsEvery: Number(f['metrics-every'] ?? 50),
-    onBatchEnd: (b) => {
-      const line = `epoch ${b.epoch + 1}/${epochs} step ${b.step}/${b.steps} loss ${b.loss.toFixed(4)} acc ${(100 * b.accuracy).toFixed(2)}% ` +
-        `${Math.round(b.samplesPerSecond)} samples/s ETA ${fmtTime(b.etaSeconds)}`;
-      if (tty) process.stdout.write(`\r${line}\x1b[K`);
-    },
-    onEpochEnd: async (e) => {
-      const val = e.valLoss !== undefined ? ` val_loss ${e.valLoss.toFixed(4)} val_acc ${(100 * e.valAccuracy!).toFixed(2)}%` : '';
-      const t = await model.evaluate(test);
-      const line = `epoch ${e.epoch + 1}/${epochs}: loss ${e.loss.toFixed(4)} acc ${(100 * e.accuracy).toFixed(2)}%${val} ` +
-        `test_acc ${(100 * t.accuracy).toFixed(2)}% (${e.seconds.toFixed(1)} s, ${Math.round(e.samplesPerSecond)} samples/s)`;
-      if (tty) process.stdout.write(`\r${line}\x1b[K\n`);
-      else console.log(line);
-    },
+    ...(f.verbose !== undefined ? { verbose: Number(f.verbose) as 0 | 1 | 2 } : {}),
   });
   const result = await model.evaluate(test);
   const stats = engine.stats();
   console.log(`test: loss ${result.loss.toFixed(4)}, accuracy ${(100 * result.accuracy).toFixed(2)}% (error ${(100 - 100 * result.accuracy).toFixed(2)}%)`);
   console.log(`steps ${history.steps}${history.stoppedEarly ? ' (stopped early)' : ''}, submits ${stats.submits}, reads ${stats.reads}, dispatches ${stats.dispatches}; wall time ${fmtTime((performance.now() - t0) / 1000)}`);
   if (f.save) {
-    const fs = await import('node:fs');
-    const saved = await model.saveWeights();
-    fs.writeFileSync(f.save, JSON.stringify(saved.manifest, null, 1));
-    fs.writeFileSync(f.save.replace(/\.json$/, '') + '.bin', new Uint8Array(saved.data));
+    if (f.save.endsWith('.safetensors')) {
+      fs.writeFileSync(f.save, await model.saveSafetensors({ layout: f.layout as 'keras' | 'pytorch' }));
+    } else {
+      const saved = await model.saveWeights();
+      fs.writeFileSync(f.save, JSON.stringify(saved.manifest, null, 1));
+      fs.writeFileSync(f.save.replace(/\.json$/, '') + '.bin', new Uint8Array(saved.data));
+    }
     console.log(`saved ${f.save}`);
   }
   model.dispose();
   engine.destroy();
 }
 
-main().then(() => process.exit(0), (err) => {
+let flags: Flags;
+try {
+  flags = parseFlags(process.argv.slice(2));
+  if (flags.help) {
+    console.log(helpText());
+    process.exit(0);
+  }
+  if (flags.save) checkWritable(flags.save);
+} catch (err) {
+  console.error(`train: ${(err as Error).message}\nrun \`npm run train -- --help\` for the flags`);
+  process.exit(2);
+}
+main(flags).then(() => process.exit(0), (err) => {
   console.error(`train: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 });

@@ -49,3 +49,6 @@ export class GpuError extends WgslTensorError {
     super(message);
   }
 }
+
+/** The model is busy with another operation (fit) that this call would interfere with. */
+export class BusyError extends WgslTensorError {}

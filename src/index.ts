@@ -12,20 +12,22 @@ export type { MatmulOptions } from './ops/matmul.js';
 export type { EpilogueActivation } from './reference/activations.js';
 export type { SgdOptions, MomentumOptions, AdagradOptions, RmspropOptions, AdamOptions, MaxNormOptions } from './ops/optimizers.js';
 export {
-  WgslTensorError, ShapeError, ValueError, DTypeError, DisposedError, DeviceLostError, ShaderError, LimitError, GpuError,
+  WgslTensorError, ShapeError, ValueError, DTypeError, DisposedError, DeviceLostError, ShaderError, LimitError, GpuError, BusyError,
 } from './errors.js';
 
 // ---- training API ----------------------------------------------------------------
 export { Sequential } from './nn/sequential.js';
-export type { SequentialOptions, ParameterEntry, Inputs } from './nn/sequential.js';
+export type { SequentialOptions, ParameterEntry, Inputs, PredictOptions, PredictOutput, Prediction } from './nn/sequential.js';
+export type { SafetensorsLayout, SafetensorsLoadOptions, SafetensorsSaveOptions } from './nn/safetensors.js';
 export type { WeightsManifest, SavedWeights, Checkpoint, CheckpointManifest, TensorRecord } from './nn/checkpoint.js';
 export { dense, relu, sigmoid, tanh, maxout, dropout } from './nn/layers.js';
 export type { LayerSpec, DenseSpec, Initializer } from './nn/layers.js';
 export { sgd, adagrad, rmsprop, adam } from './nn/optimizers.js';
 export type { Optimizer } from './nn/optimizers.js';
-export { earlyStopping, EarlyStopping, progressLogger } from './nn/callbacks.js';
-export type { Callback, EpochLogs, EarlyStoppingOptions, TrainingControl } from './nn/callbacks.js';
-export type { FitOptions, BatchLogs, History } from './nn/fit.js';
+export { earlyStopping, EarlyStopping } from './nn/callbacks.js';
+export type { Callback, CallbackModel, EpochLogs, BatchLogs, FitParams, EarlyStoppingOptions } from './nn/callbacks.js';
+export type { FitOptions, History } from './nn/fit.js';
+export type { ProgressStream } from './nn/progress-bar.js';
 export type { LossName } from './nn/losses.js';
 
 // ---- data ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ const ALIASES: Record<string, string> = {
   decay: 'rho', weight_decay: 'l2', weightDecay: 'l2', kernel_initializer: 'init',
   kernelInitializer: 'init', initializer: 'init', activation_fn: 'activation',
   p: 'rate', dropout: 'rate', use_bias: 'bias', maxnorm: 'maxNorm', max_norm: 'maxNorm',
+  acc: 'accuracy', val_acc: 'val_accuracy', min_delta: 'minDelta', restore_best_weights: 'restoreBestWeights',
 };
 
 /** Levenshtein distance, case-insensitive (for "did you mean" hints). */

@@ -147,7 +147,7 @@ const rows: Row[] = [
   { what: 'fit: negative initialEpoch', call: (f) => f.model.fit(f.x, f.y, { epochs: 2, initialEpoch: -1 }), error: ValueError, message: ['fit: initialEpoch must be an integer in [0, epochs)', 'got -1'] },
   { what: 'fit: metricsEvery 0', call: (f) => f.model.fit(f.x, f.y, { metricsEvery: 0 }), error: ValueError, message: ['fit: metricsEvery must be a positive integer, got 0'] },
   { what: 'fit: callbacks not an array', call: (f) => f.model.fit(f.x, f.y, { callbacks: earlyStopping() as never }), error: ValueError, message: ['fit: callbacks must be an array'] },
-  { what: 'fit: onEpochEnd not a function', call: (f) => f.model.fit(f.x, f.y, { onEpochEnd: 'save' as never }), error: ValueError, message: ['fit: onEpochEnd must be a function, got string'] },
+  { what: 'fit: onEpochEnd not a function', call: (f) => f.model.fit(f.x, f.y, { callbacks: [{ onEpochEnd: 'save' as never }] }), error: ValueError, message: ['fit: callbacks[0].onEpochEnd must be a function, got "save"'] },
   { what: 'evaluate: batchSize 0', call: (f) => f.model.evaluate(f.x, f.y, { batchSize: 0 }), error: ValueError, message: ['evaluate: batchSize must be a positive integer, got 0'] },
 
   // weight files
@@ -244,7 +244,7 @@ describe('bad input across the public API (one table)', function () {
     const model = new Sequential(engine, [dense(4, 8), relu(), dropout(0.2), dense(8, 3)], { seed: 1 });
     const x = Float32Array.from({ length: 24 }, (_, i) => Math.sin(i));
     const y = Int32Array.from([0, 1, 2, 0, 1, 2]);
-    await model.fit(x, y, { epochs: 1, batchSize: 3 });
+    await model.fit(x, y, { epochs: 1, batchSize: 3, verbose: 0 });
     const disposedModel = new Sequential(engine, [dense(4, 3)]);
     disposedModel.dispose();
     const disposed = engine.tensor(new Float32Array(6), [2, 3]);

@@ -4,7 +4,7 @@ import { thrown } from './helpers/errors.js';
 import { blobs } from './helpers/blobs.js';
 import { expectBitEqual } from './helpers/compare.js';
 import {
-  Sequential, dense, relu, dropout, adam, sgd, rmsprop, ValueError, ShapeError, DeviceLostError,
+  Sequential, dense, relu, dropout, adam, sgd, rmsprop, ValueError, ShapeError, DeviceLostError, BusyError,
   type Checkpoint, type Engine, type Optimizer,
 } from '../src/index.js';
 
@@ -17,9 +17,9 @@ describe('reliability', function () {
     const engine = await getEngine();
     const { x, y } = blobs(64, 8, 1);
     const model = new Sequential(engine, [dense(8, 16), relu(), dropout(0.1), dense(16, 3)], { seed: 1, optimizer: adam() });
-    await model.fit(x, y, { epochs: 5, batchSize: 8, metricsEvery: 20 }); // warm-up: 40 steps
+    await model.fit(x, y, { verbose: 0, epochs: 5, batchSize: 8, metricsEvery: 20 }); // warm-up: 40 steps
     const warm = engine.stats();
-    const history = await model.fit(x, y, { epochs: 250, batchSize: 8, metricsEvery: 100 }); // 2,000 steps
+    const history = await model.fit(x, y, { verbose: 0, epochs: 250, batchSize: 8, metricsEvery: 100 }); // 2,000 steps
     const after = engine.stats();
     expect(history.steps).to.equal(2000);
     expect(after.liveBuffers).to.equal(warm.liveBuffers);
@@ -36,7 +36,7 @@ describe('reliability', function () {
     const before = engine.stats();
     for (let k = 0; k < 200; k++) {
       const m = new Sequential(engine, [dense(4, 6), relu(), dense(6, 3)], { seed: k, optimizer: sgd({ lr: 0.1, momentum: 0.9 }) });
-      await m.fit(x, y, { epochs: 1, batchSize: 12 });
+      await m.fit(x, y, { verbose: 0, epochs: 1, batchSize: 12 });
       m.dispose();
     }
     engine.flush();
@@ -50,7 +50,7 @@ describe('reliability', function () {
     const engine = await newEngine();
     const { x, y } = blobs(30, 4, 3);
     const m = new Sequential(engine, [dense(4, 5), relu(), dense(5, 3)]);
-    await m.fit(x, y, { epochs: 1, batchSize: 10 });
+    await m.fit(x, y, { verbose: 0, epochs: 1, batchSize: 10 });
     expect(engine.stats().liveBuffers).to.be.above(0);
     engine.destroy();
     const s = engine.stats();
@@ -62,7 +62,7 @@ describe('reliability', function () {
     const a = blobs(90, 6, 4);
     const b = blobs(70, 6, 5);
     const make = (seed: number) => new Sequential(engine, [dense(6, 10), relu(), dropout(0.2), dense(10, 3)], { seed, optimizer: adam() });
-    const opts = { epochs: 3, batchSize: 8, metricsEvery: 2 };
+    const opts = { epochs: 3, batchSize: 8, metricsEvery: 2, verbose: 0 as const };
     // one after the other
     const s1 = make(1); await s1.fit(a.x, a.y, opts);
     const s2 = make(2); await s2.fit(b.x, b.y, opts);
@@ -81,7 +81,7 @@ describe('reliability', function () {
     const m = new Sequential(engine, [dense(4, 8), relu(), dense(8, 3)], { seed: 1, optimizer: sgd({ lr: 1e30 }) });
     let err: Error | null = null;
     try {
-      await m.fit(x, y, { epochs: 3, batchSize: 8, metricsEvery: 2 });
+      await m.fit(x, y, { verbose: 0, epochs: 3, batchSize: 8, metricsEvery: 2 });
     } catch (e) {
       err = e as Error;
     }
@@ -97,15 +97,15 @@ describe('reliability', function () {
     // optimizer with state, so a resume that lost either would not be bit-identical.
     const data = blobs(96, 64, 7);
     const layers = () => [dense(64, 32), relu(), dropout(0.25), dense(32, 10)];
-    const options = { epochs: 4, batchSize: 16, metricsEvery: 2 }; // 6 steps per epoch
+    const options = { epochs: 4, batchSize: 16, metricsEvery: 2, verbose: 0 as const }; // 6 steps per epoch
     const make = (engine: Engine, optimizer: () => Optimizer) => new Sequential(engine, layers(), { seed: 5, optimizer: optimizer() });
 
     /** A checkpoint as an app would store it: the manifest through JSON, the data copied. */
     const stored = (c: Checkpoint): Checkpoint => ({ manifest: JSON.parse(JSON.stringify(c.manifest)), data: c.data.slice(0) });
 
-    const variants: { name: string; optimizer: () => Optimizer; lose: 'mid-epoch (onBatchEnd)' | 'at an epoch end (a callback)' }[] = [
+    const variants: { name: string; optimizer: () => Optimizer; lose: 'mid-epoch (onBatchEnd)' | 'at an epoch end (onEpochEnd)' }[] = [
       { name: 'rmsprop', optimizer: () => rmsprop({ lr: 0.01 }), lose: 'mid-epoch (onBatchEnd)' },
-      { name: 'adam', optimizer: () => adam({ lr: 0.01 }), lose: 'at an epoch end (a callback)' },
+      { name: 'adam', optimizer: () => adam({ lr: 0.01 }), lose: 'at an epoch end (onEpochEnd)' },
     ];
     for (const v of variants) {
       it(`${v.name}: device lost ${v.lose} -> fit rejects DeviceLostError; resuming the epoch-2 checkpoint on a new engine is bit-identical to an uninterrupted run`, async () => {
@@ -127,9 +127,11 @@ describe('reliability', function () {
         };
         const err = await thrown(() => a.fit(data.x, data.y, {
           ...options,
-          onEpochEnd: async (logs) => { if (logs.epoch === 1) checkpoint = await a.saveCheckpoint(); },
-          onBatchEnd: (logs) => { if (v.lose.startsWith('mid') && logs.epoch === 2 && logs.step === 2) lose(); },
-          callbacks: [{ onEpochEnd: (logs) => { if (v.lose.startsWith('at') && logs.epoch === 2) lose(); } }],
+          callbacks: [
+            { onEpochEnd: async (epoch) => { if (epoch === 1) checkpoint = await a.saveCheckpoint(); } },
+            { onBatchEnd: (batch) => { if (v.lose.startsWith('mid') && a.epochCount === 2 && batch === 1) lose(); } },
+            { onEpochEnd: (epoch) => { if (v.lose.startsWith('at') && epoch === 2) lose(); } },
+          ],
         }));
         expect(err, String(err)).to.be.instanceOf(DeviceLostError);
         expect(err.message).to.match(/device was lost/);
@@ -154,7 +156,7 @@ describe('reliability', function () {
         b.loadCheckpoint(c);
         expect([b.epochCount, b.stepCount]).to.deep.equal([2, 12]);
         const history = await b.fit(data.x, data.y, { ...options, initialEpoch: b.epochCount });
-        expect(history.epochs.map((e) => e.epoch)).to.deep.equal([2, 3]);
+        expect(history.epoch).to.deep.equal([2, 3]);
         expect(history.steps).to.equal(12);
         expectBitEqual(await b.getWeights(), expected, `${v.name} resumed vs uninterrupted`);
         engine2.destroy();
@@ -213,10 +215,10 @@ describe('reliability', function () {
       }
       // a checkpoint in the middle of an epoch could not be resumed exactly: refused
       let midEpoch: unknown = null;
-      await a.fit(data.x, data.y, { ...options, epochs: 2, initialEpoch: 1, onBatchEnd: () => { midEpoch ??= a.saveCheckpoint().catch((e) => e); } });
+      await a.fit(data.x, data.y, { ...options, epochs: 2, initialEpoch: 1, callbacks: [{ onBatchEnd: () => { midEpoch ??= a.saveCheckpoint().catch((e) => e); } }] });
       const refused = await midEpoch;
-      expect(refused).to.be.instanceOf(ValueError);
-      expect((refused as Error).message).to.match(/saveCheckpoint: called in the middle of epoch 1 .*save at an epoch end/);
+      expect(refused).to.be.instanceOf(BusyError);
+      expect((refused as Error).message).to.match(/saveCheckpoint: fit is running on this model; one operation on a model at a time: call it from an epoch-level callback \(onEpochEnd/);
       b.loadCheckpoint(stored(await a.saveCheckpoint())); // and a good one loads
       expectBitEqual(await b.getWeights(), await a.getWeights(), 'loaded');
       for (const m of [a, b, ...others]) m.dispose();

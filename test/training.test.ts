@@ -22,11 +22,12 @@ describe('training API', function () {
     const held = subset(mnist.train, 59000, 1000); // held out: never trained on
     const model = new Sequential(engine, [dense(784, 64), relu(), dense(64, 10)], { optimizer: rmsprop({ lr: 0.002 }), seed: 7 });
     const before = engine.stats();
-    const history = await model.fit(train.images, train.labels, { epochs: 5, batchSize: 32, metricsEvery: 10 });
+    const history = await model.fit(train.images, train.labels, { verbose: 0, epochs: 5, batchSize: 32, metricsEvery: 10 });
     const after = engine.stats();
     const { accuracy, loss } = await model.evaluate(held.images, held.labels);
     expect(accuracy, `held-out accuracy (loss ${loss})`).to.be.at.least(0.9);
-    expect(history.epochs).to.have.length(5);
+    expect(history.epoch).to.deep.equal([0, 1, 2, 3, 4]);
+    expect(Object.keys(history.history)).to.deep.equal(['loss', 'accuracy']); // no val_* without validation data
     expect(history.history.loss[4]).to.be.below(history.history.loss[0]!);
     // one submit per step (32 steps per epoch, the last partial batch included), few reads
     const steps = 5 * Math.ceil(2000 / 32);
@@ -75,7 +76,7 @@ describe('training API', function () {
     const { x, y } = blobs(300, 10, 5);
     const run = async (seed: number) => {
       const m = new Sequential(engine, [dense(10, 16), relu(), dropout(0.3), dense(16, 3)], { seed, optimizer: adam() });
-      await m.fit(x, y, { epochs: 2, batchSize: 32 });
+      await m.fit(x, y, { verbose: 0, epochs: 2, batchSize: 32 });
       const w = await m.getWeights();
       m.dispose();
       return w;
@@ -89,13 +90,13 @@ describe('training API', function () {
     const engine = await getEngine();
     const { x, y } = blobs(90, 4, 8);
     const a = new Sequential(engine, [dense(4, 7), tanh(), dense(7, 3)], { seed: 1 });
-    await a.fit(x, y, { epochs: 2, batchSize: 16 });
+    await a.fit(x, y, { verbose: 0, epochs: 2, batchSize: 16 });
     const saved = await a.saveWeights();
     const json = JSON.parse(JSON.stringify(saved.manifest));
     const b = new Sequential(engine, [dense(4, 7), tanh(), dense(7, 3)], { seed: 2 });
     b.loadWeights({ manifest: json, data: saved.data.slice(0) });
     const [pa, pb] = [await a.predict(x), await b.predict(x)];
-    expect(Array.from(pb)).to.deep.equal(Array.from(pa));
+    expect(Array.from(pb.data)).to.deep.equal(Array.from(pa.data));
     // corrupt and truncated files are clear errors
     expect(() => b.loadWeights({ manifest: json, data: saved.data.slice(0, 20) })).to.throw(ValueError, /truncated or corrupt/);
     expect(() => b.loadWeights({ manifest: { ...json, format: 'other' }, data: saved.data })).to.throw(ValueError, /format/);
@@ -104,7 +105,7 @@ describe('training API', function () {
     a.dispose(); b.dispose(); wrong.dispose();
   });
 
-  it('early stopping stops when validation loss stops improving and restores the best weights', async () => {
+  it('early stopping (Keras semantics: stops after `patience` epochs without improvement) restores the best weights', async () => {
     const engine = await getEngine();
     const { x, y } = blobs(60, 20, 21);
     // noisy labels on a tiny training set: the model overfits and val loss turns up
@@ -112,12 +113,14 @@ describe('training API', function () {
     const val = blobs(300, 20, 22);
     const model = new Sequential(engine, [dense(20, 128), relu(), dense(128, 3)], { seed: 3, optimizer: adam({ lr: 0.02 }) });
     const stopper = earlyStopping({ monitor: 'val_loss', patience: 2 });
-    const history = await model.fit(x, yNoisy, { epochs: 60, batchSize: 10, validation: { x: val.x, y: val.y }, callbacks: [stopper] });
+    const history = await model.fit(x, yNoisy, { verbose: 0, epochs: 60, batchSize: 10, validation: { x: val.x, y: val.y }, callbacks: [stopper] });
     expect(history.stoppedEarly).to.equal(true);
-    expect(history.epochs.length).to.be.below(60);
-    expect(stopper.stoppedEpoch - stopper.bestEpoch).to.equal(3);
-    const best = Math.min(...history.history.val_loss);
-    expect(history.history.val_loss[stopper.bestEpoch]).to.equal(best);
+    expect(history.epoch.length).to.be.below(60);
+    expect(history.epoch.at(-1)).to.equal(stopper.stoppedEpoch);
+    expect(stopper.stoppedEpoch - stopper.bestEpoch).to.equal(2);
+    const valLoss = history.history.val_loss!;
+    const best = Math.min(...valLoss);
+    expect(valLoss[stopper.bestEpoch]).to.equal(best);
     const now = await model.evaluate(val.x, val.y);
     expect(now.loss).to.be.closeTo(best, 1e-5);
     model.dispose();
@@ -128,7 +131,7 @@ describe('training API', function () {
     const { x, y } = blobs(200, 8, 30);
     const norm = async (l2: number) => {
       const m = new Sequential(engine, [dense(8, 32, { l2 }), relu(), dense(32, 3, { l2 })], { seed: 9, optimizer: sgd({ lr: 0.1 }) });
-      await m.fit(x, y, { epochs: 5, batchSize: 20 });
+      await m.fit(x, y, { verbose: 0, epochs: 5, batchSize: 20 });
       const w = await m.getWeights();
       m.dispose();
       let s = 0;
@@ -143,13 +146,13 @@ describe('training API', function () {
     const engine = await getEngine();
     const { x, y } = blobs(60, 5, 40);
     const withDropout = new Sequential(engine, [dense(5, 16), relu(), dropout(0.5), dense(16, 3)], { seed: 12 });
-    await withDropout.fit(x, y, { epochs: 1, batchSize: 20 });
+    await withDropout.fit(x, y, { verbose: 0, epochs: 1, batchSize: 20 });
     const twin = new Sequential(engine, [dense(5, 16), relu(), dense(16, 3)], { seed: 99 });
     twin.setWeights(await withDropout.getWeights());
     const p1 = await withDropout.predict(x);
     const p2 = await withDropout.predict(x);
-    expect(Array.from(p1)).to.deep.equal(Array.from(p2));
-    expect(Array.from(await twin.predict(x))).to.deep.equal(Array.from(p1));
+    expect(Array.from(p1.data)).to.deep.equal(Array.from(p2.data));
+    expect(Array.from((await twin.predict(x)).data)).to.deep.equal(Array.from(p1.data));
     expect(await withDropout.evaluate(x, y)).to.deep.equal(await twin.evaluate(x, y));
     // in training mode the masks change the loss
     const train = await withDropout.computeGradients(x, y, { training: true, step: 1 });
@@ -162,24 +165,24 @@ describe('training API', function () {
     const cases: [string, (e: Awaited<ReturnType<typeof getEngine>>) => unknown, RegExp][] = [
       ['x and y of different lengths', (e) => {
         const m = new Sequential(e, [dense(4, 3)]);
-        try { return m.fit(new Float32Array(4 * 10), new Int32Array(9), { epochs: 1 }); } finally { m.dispose(); }
+        try { return m.fit(new Float32Array(4 * 10), new Int32Array(9), { verbose: 0, epochs: 1 }); } finally { m.dispose(); }
       }, /x and y have different lengths.*10 samples.*9 labels/],
       ['labels outside [0, classes)', (e) => {
         const m = new Sequential(e, [dense(4, 3)]);
-        try { return m.fit(new Float32Array(8), Int32Array.from([0, 3]), { epochs: 1 }); } finally { m.dispose(); }
+        try { return m.fit(new Float32Array(8), Int32Array.from([0, 3]), { verbose: 0, epochs: 1 }); } finally { m.dispose(); }
       }, /label 3 at sample 1 is outside \[0, 3\)/],
       ['NaN in x names the sample', (e) => {
         const m = new Sequential(e, [dense(2, 3)]);
         const x = new Float32Array(10); x[7] = NaN;
-        try { return m.fit(x, new Int32Array(5), { epochs: 1 }); } finally { m.dispose(); }
+        try { return m.fit(x, new Int32Array(5), { verbose: 0, epochs: 1 }); } finally { m.dispose(); }
       }, /NaN at sample 3, feature 1/],
       ['batch size <= 0', (e) => {
         const m = new Sequential(e, [dense(2, 3)]);
-        try { return m.fit(new Float32Array(4), new Int32Array(2), { batchSize: 0 }); } finally { m.dispose(); }
+        try { return m.fit(new Float32Array(4), new Int32Array(2), { verbose: 0, batchSize: 0 }); } finally { m.dispose(); }
       }, /batchSize must be a positive integer, got 0/],
       ['epochs not a positive integer', (e) => {
         const m = new Sequential(e, [dense(2, 3)]);
-        try { return m.fit(new Float32Array(4), new Int32Array(2), { epochs: 1.5 }); } finally { m.dispose(); }
+        try { return m.fit(new Float32Array(4), new Int32Array(2), { verbose: 0, epochs: 1.5 }); } finally { m.dispose(); }
       }, /epochs must be a positive integer/],
       ['a layer whose input size does not match', (e) => new Sequential(e, [dense(784, 64), relu(), dense(32, 10)]),
         /layer 2 \(dense\) expects 32 inputs but the previous layer outputs 64/],
@@ -232,7 +235,7 @@ describe('training API', function () {
     const data = ResidentDataset.upload(engine, x, y, 6, { classes: 3 });
     const model = new Sequential(engine, [dense(6, 12), relu(), dense(12, 3)], { seed: 2, optimizer: adam({ lr: 0.05 }) });
     const live = engine.stats().liveBytes;
-    await model.fit(data, { epochs: 5, batchSize: 16 });
+    await model.fit(data, { verbose: 0, epochs: 5, batchSize: 16 });
     expect(engine.stats().liveBytes).to.equal(live);
     expect((await model.evaluate(data)).accuracy).to.be.above(0.8);
     model.dispose();

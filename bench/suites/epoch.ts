@@ -65,7 +65,7 @@ export async function epochSuite(ctx: SuiteContext): Promise<EpochResult> {
   try {
     await engine.sync();
     let start = now();
-    await model.fit(trainSet, { epochs: 1, batchSize: EPOCH_BATCH });
+    await model.fit(trainSet, { epochs: 1, batchSize: EPOCH_BATCH, verbose: 0 });
     const trainSeconds = now() - start;
     start = now();
     const { accuracy } = await model.evaluate(testSet);

@@ -172,7 +172,7 @@ export function decodeWeights(model: Sequential, saved: SavedWeights): Float32Ar
   const data = checkData(fn, saved.data);
   const placed = placeRecords(fn, 'manifest.tensors', m['tensors'], model.parameters, '', data);
   checkLayout(fn, placed, data);
-  const flat = new Float32Array(model.parameterCount);
+  const flat = new Float32Array(model.parameterBufferLength);
   readValues(fn, placed, data, flat);
   return flat;
 }
@@ -240,10 +240,10 @@ export function decodeCheckpoint(model: Sequential, checkpoint: Checkpoint): Dec
     throw new ValueError(`${fn}: data checksum is 0x${hex(sum)} (over the manifest and the data) but manifest.checksum is ` +
       `${typeof m['checksum'] === 'number' ? `0x${hex(m['checksum'])}` : describeValue(m['checksum'])} (corrupt data)`);
   }
-  const params = new Float32Array(model.parameterCount);
+  const params = new Float32Array(model.parameterBufferLength);
   readValues(fn, weights, data, params);
   const state = slots.map((placed) => {
-    const flat = new Float32Array(model.parameterCount);
+    const flat = new Float32Array(model.parameterBufferLength);
     readValues(fn, placed, data, flat);
     return flat;
   });

@@ -9,30 +9,31 @@
  * at most ~2N steps ahead of the GPU — and once at the end of the epoch.
  * The last partial batch of an epoch is trained with its real size.
  *
+ * Callbacks (src/nn/callbacks.ts) are called in TF.js/Keras order; batch hooks
+ * get the newest metrics already read, so they never add a GPU wait.
+ *
+ * One operation on a model at a time: while fit runs the model refuses other
+ * training and weight writes (BusyError); only while an epoch-level hook runs
+ * (onTrainBegin/End, onEpochBegin/End, including the promise it returns) may
+ * evaluate, predict and saveCheckpoint run — that is how a callback evaluates
+ * a test set or saves a checkpoint. dispose() during fit stops it (DisposedError). If a hook throws,
+ * fit rejects with that error after freeing what it allocated; an epoch left
+ * half done keeps saveCheckpoint refusing until an epoch completes or a
+ * checkpoint is loaded (resuming from it would not be exact).
+ *
  * Resuming: `initialEpoch` starts the loop later; the shuffle of each epoch
  * depends only on (model seed, epoch), and the model carries its step counter,
  * so fit from a checkpoint (src/nn/checkpoint.ts) continues bit for bit. If the
  * device is lost, fit rejects with DeviceLostError rather than hang.
  */
-import { ValueError } from '../errors.js';
+import { DisposedError, ValueError } from '../errors.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
-import type { Callback, EpochLogs, TrainingControl } from './callbacks.js';
+import { checkBoolean, checkFinite, checkOptions, describeValue } from '../options.js';
+import { checkCallbacks, type BatchLogs, type Callback, type EpochLogs, type FitParams } from './callbacks.js';
+import { defaultProgressStream, defaultVerbose, ProgressBar, type ProgressStream } from './progress-bar.js';
 import { SeededRandom } from './init.js';
 import type { Inputs, Sequential } from './sequential.js';
 import { midEpoch } from './checkpoint.js';
-
-export interface BatchLogs {
-  epoch: number;
-  /** Steps done in this epoch, and the epoch's total. */
-  step: number;
-  steps: number;
-  /** Running means over the epoch so far. */
-  loss: number;
-  accuracy: number;
-  samplesPerSecond: number;
-  /** Seconds left in this epoch at the current speed. */
-  etaSeconds: number;
-}
 
 export interface FitOptions {
   /** Train up to this epoch count (default 1). */
@@ -43,66 +44,100 @@ export interface FitOptions {
    * run. Resume from a checkpoint with `initialEpoch: model.epochCount`.
    */
   initialEpoch?: number;
+  /** Samples per step (default 32). */
   batchSize?: number;
+  /** Shuffle the samples each epoch (default true). */
   shuffle?: boolean;
-  /** Held-out data evaluated after each epoch (dropout off). */
+  /** Held-out data evaluated after each epoch (dropout off): gives val_loss and val_accuracy. */
   validation?: ResidentDataset | { x: Inputs; y: ArrayLike<number> };
+  /**
+   * Keras's validation_split: hold out this fraction of the samples of CPU
+   * arrays x, y — the LAST ones, taken before any shuffling — as validation data.
+   */
+  validationSplit?: number;
+  /** TF.js/Keras-shaped callbacks, called in order (src/nn/callbacks.ts). */
   callbacks?: Callback[];
-  /** Called each time metrics are read (every `metricsEvery` steps). */
-  onBatchEnd?: (logs: BatchLogs) => void;
-  /** Awaited before the next epoch starts: `await model.saveCheckpoint()` here saves a checkpoint per epoch. */
-  onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
-  /** Read metrics back every N steps (default 50). Larger N = fewer CPU–GPU syncs. */
+  /**
+   * 0 silent; 1 a progress bar redrawn in place (on a terminal; elsewhere as 2);
+   * 2 one line per epoch. Default: in Node 1 on a terminal, 2 otherwise; in a browser 0.
+   */
+  verbose?: 0 | 1 | 2;
+  /** Where verbose output goes (default: process.stdout in Node, the console elsewhere). */
+  progressStream?: ProgressStream;
+  /** Read metrics back every N steps (default 50). Larger N = fewer CPU–GPU syncs, staler batch logs. */
   metricsEvery?: number;
   /** Throw (naming epoch and step) when the loss becomes NaN or infinite (default true). */
   stopOnNaN?: boolean;
 }
 
+const FIT_OPTIONS = ['epochs', 'initialEpoch', 'batchSize', 'shuffle', 'validation', 'validationSplit', 'callbacks', 'verbose',
+  'progressStream', 'metricsEvery', 'stopOnNaN'] as const;
+
+/** What fit returns, shaped like Keras's History. */
 export interface History {
-  epochs: EpochLogs[];
-  /** Keras-style series. */
-  history: { loss: number[]; accuracy: number[]; val_loss: number[]; val_accuracy: number[] };
+  /** The 0-based indices of the epochs that ran. */
+  epoch: number[];
+  /** One value per epoch that ran; val_* only with validation data. */
+  history: { loss: number[]; accuracy: number[]; val_loss?: number[]; val_accuracy?: number[] };
+  params: FitParams;
+  /** True when a callback set `model.stopTraining`. */
   stoppedEarly: boolean;
+  /** Training steps (batches) run by this call. */
   steps: number;
 }
 
 function positiveInt(name: string, v: unknown, fallback: number): number {
   const value = v ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValueError(`fit: ${name} must be a positive integer, got ${String(v)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new ValueError(`fit: ${name} must be a positive integer, got ${describeValue(v)}`);
   }
   return value;
 }
 
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-
-export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | undefined, options: FitOptions): Promise<History> {
-  // ---- validate everything before any GPU work ---------------------------------
+/** Every option checked and defaulted, before anything is allocated. */
+function checkFitOptions(options: FitOptions) {
+  checkOptions('fit', options, FIT_OPTIONS);
   const epochs = positiveInt('epochs', options.epochs, 1);
   const batchSize = positiveInt('batchSize', options.batchSize, 32);
   const metricsEvery = positiveInt('metricsEvery', options.metricsEvery, 50);
   const initialEpoch = options.initialEpoch ?? 0;
   if (typeof initialEpoch !== 'number' || !Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
-    throw new ValueError(`fit: initialEpoch must be an integer in [0, epochs) = [0, ${epochs}), got ${String(options.initialEpoch)}`);
+    throw new ValueError(`fit: initialEpoch must be an integer in [0, epochs) = [0, ${epochs}), got ${describeValue(options.initialEpoch)}`);
   }
-  for (const hook of ['onBatchEnd', 'onEpochEnd'] as const) {
-    if (options[hook] !== undefined && typeof options[hook] !== 'function') throw new ValueError(`fit: ${hook} must be a function, got ${typeof options[hook]}`);
+  const verbose = options.verbose ?? defaultVerbose();
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ValueError(`fit: verbose must be 0, 1 or 2, got ${describeValue(options.verbose)}`);
+  const stream = options.progressStream;
+  if (stream !== undefined && (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function')) {
+    throw new ValueError(`fit: progressStream must be an object with a write(text) method, got ${describeValue(stream)}`);
   }
-  const callbacks = options.callbacks ?? [];
-  if (!Array.isArray(callbacks)) throw new ValueError('fit: callbacks must be an array');
-  callbacks.forEach((cb, i) => {
-    if (!cb || typeof cb !== 'object') throw new ValueError(`fit: callbacks[${i}] must be an object with onEpochEnd/onTrainBegin/onTrainEnd methods, got ${String(cb)}`);
-  });
-  const stopOnNaN = options.stopOnNaN ?? true;
+  const v = options.validation;
+  if (v !== undefined && !(v instanceof ResidentDataset) && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+    throw new ValueError(`fit: validation must be a ResidentDataset or { x, y }, got ${describeValue(v)}`);
+  }
+  if (v !== undefined && !(v instanceof ResidentDataset)) checkOptions('fit', v, ['x', 'y'], 'validation');
+  const validationSplit = options.validationSplit === undefined ? 0
+    : checkFinite('fit', 'validationSplit', options.validationSplit, { min: 0, max: 1, maxExclusive: true });
+  if (validationSplit > 0 && v !== undefined) throw new ValueError('fit: give either validation or validationSplit, not both');
+  return {
+    epochs, batchSize, metricsEvery, initialEpoch, verbose, validationSplit,
+    shuffle: checkBoolean('fit', 'shuffle', options.shuffle, true),
+    stopOnNaN: checkBoolean('fit', 'stopOnNaN', options.stopOnNaN, true),
+    callbacks: checkCallbacks('fit', options.callbacks),
+  };
+}
 
+export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | undefined, options: FitOptions): Promise<History> {
+  // ---- validate everything before any GPU work ---------------------------------
+  const o = checkFitOptions(options);
+  if (o.validationSplit > 0) {
+    const { train, held } = splitArrays(model.inputUnits, x, y, o.validationSplit);
+    return fit(model, train.x, train.y, { ...options, validationSplit: undefined, validation: held });
+  }
   const train = model.toDataset('fit', x, y);
   let validation: { data: ResidentDataset; owned: boolean } | null = null;
   try {
-    if (options.validation) {
-      const v = options.validation;
-      validation = v instanceof ResidentDataset ? model.toDataset('fit validation', v, undefined)
-        : model.toDataset('fit validation', v.x, v.y);
-    }
+    const v = options.validation;
+    if (v) validation = v instanceof ResidentDataset ? model.toDataset('fit validation', v, undefined) : model.toDataset('fit validation', v.x, v.y);
   } catch (err) {
     if (train.owned) train.data.dispose();
     throw err;
@@ -111,81 +146,149 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
   const engine = model.engine;
   const data = train.data;
   const n = data.count;
-  const steps = Math.ceil(n / batchSize);
-  const order = engine.tensor(new Uint32Array(n), [n], 'u32');
-  const control: TrainingControl = {
-    stopTraining: false,
-    snapshotWeights: () => model.snapshotWeights(),
-    restoreSnapshot: () => model.restoreSnapshot(),
+  const steps = Math.ceil(n / o.batchSize);
+  const params: FitParams = {
+    epochs: o.epochs, initialEpoch: o.initialEpoch, steps, samples: n, batchSize: o.batchSize, verbose: o.verbose, metricsEvery: o.metricsEvery,
   };
-  const history: History = { epochs: [], history: { loss: [], accuracy: [], val_loss: [], val_accuracy: [] }, stoppedEarly: false, steps: 0 };
+  const callbacks: Callback[] = [...o.callbacks];
+  if (o.verbose > 0) callbacks.push(new ProgressBar(options.progressStream ?? defaultProgressStream(), o.verbose as 1 | 2));
+  const order = engine.tensor(new Uint32Array(n), [n], 'u32');
+  const history: History = { epoch: [], history: { loss: [], accuracy: [] }, params, stoppedEarly: false, steps: 0 };
+  if (validation) Object.assign(history.history, { val_loss: [], val_accuracy: [] });
 
+  /** Stop at once if a callback or the app disposed the model. */
+  const assertAlive = (where: string) => {
+    if (model.isDisposed) throw new DisposedError(`fit: the model was disposed during training (${where}); training stopped`);
+  };
+  /**
+   * Epoch-level hooks run with the model at rest: evaluate/predict/saveCheckpoint
+   * are allowed while one runs (and while fit awaits the promise it returns).
+   * A hook that returns no promise is not awaited, so fit gives no other code
+   * a turn there: a call racing fit from outside a hook still meets BusyError.
+   */
+  const atRest = async (call: (cb: Callback) => unknown, where: string) => {
+    for (const cb of callbacks) {
+      model.activity = 'at rest';
+      try {
+        const r = call(cb);
+        if (isPromise(r)) await r;
+      } finally {
+        model.activity = 'fit';
+      }
+      assertAlive(where);
+    }
+  };
+  /** Batch hooks: awaited only when one returns a promise (no extra turn of the event loop otherwise). */
+  const batchHook = async (call: (cb: Callback) => unknown) => {
+    for (const cb of callbacks) {
+      const r = call(cb);
+      if (isPromise(r)) await r;
+    }
+  };
+
+  model.activity = 'fit';
+  model.stopTraining = false;
+  let finished = false;
+  let lastLogs: EpochLogs | null = null;
   try {
-    for (const cb of callbacks) await cb.onTrainBegin?.(control);
-    for (let epoch = initialEpoch; epoch < epochs && !control.stopTraining; epoch++) {
+    for (const cb of callbacks) { cb.setModel?.(model); cb.setParams?.(params); }
+    await atRest((cb) => cb.onTrainBegin?.({}), 'onTrainBegin');
+    for (let epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining; epoch++) {
+      await atRest((cb) => cb.onEpochBegin?.(epoch, {}), `onEpochBegin of epoch ${epoch + 1}`);
       // Seeded by (model seed, epoch) only, so a run resumed at `initialEpoch` shuffles like an uninterrupted one.
-      const perm = options.shuffle === false ? null : new SeededRandom((model.seed * 1000003 + epoch) >>> 0).permutation(n);
+      const perm = o.shuffle ? new SeededRandom((model.seed * 1000003 + epoch) >>> 0).permutation(n) : null;
       engine.write(order, perm ?? Uint32Array.from({ length: n }, (_, i) => i));
       midEpoch.add(model);
       model.resetMetrics();
-      const started = now();
       let pending: { read: Promise<{ lossSum: number; correct: number }>; step: number; samples: number } | null = null;
+      // The newest metrics read back so far, for the batch hooks.
+      const latest = { loss: undefined as number | undefined, accuracy: undefined as number | undefined, batches: 0 };
 
-      const report = async (p: NonNullable<typeof pending>) => {
+      const readMetrics = (step: number, samples: number) => {
+        const read = observed(model.readMetrics());
+        read.then((m) => {
+          if (step > latest.batches) Object.assign(latest, { loss: m.lossSum / samples, accuracy: m.correct / samples, batches: step });
+        }, () => { /* reported where awaited */ });
+        return { read, step, samples };
+      };
+      const check = async (p: NonNullable<typeof pending>) => {
         const m = await p.read;
+        assertAlive(`epoch ${epoch + 1}, step ${p.step} of ${steps}`);
         const loss = m.lossSum / p.samples;
-        if (stopOnNaN && !Number.isFinite(loss)) {
+        if (o.stopOnNaN && !Number.isFinite(loss)) {
           throw new ValueError(`fit: the loss became ${loss} at epoch ${epoch + 1}, step ${p.step} of ${steps} ` +
             '(try a smaller learning rate, or check the data)');
         }
-        const seconds = (now() - started) / 1000;
-        const sps = p.samples / Math.max(seconds, 1e-9);
-        options.onBatchEnd?.({ epoch, step: p.step, steps, loss, accuracy: m.correct / p.samples,
-          samplesPerSecond: sps, etaSeconds: (n - p.samples) / sps });
+        return m;
       };
+      const batchLogs = (size: number): BatchLogs => ({ size, loss: latest.loss, accuracy: latest.accuracy, metricsBatches: latest.batches });
 
       for (let s = 0; s < steps; s++) {
-        const start = s * batchSize;
-        const rows = Math.min(batchSize, n - start);
+        const start = s * o.batchSize;
+        const rows = Math.min(o.batchSize, n - start);
+        await batchHook((cb) => cb.onBatchBegin?.(s, batchLogs(rows)));
+        assertAlive(`epoch ${epoch + 1}, step ${s + 1} of ${steps}`);
         model.recordTrainingStep(data, order, start, rows);
         history.steps++;
-        if ((s + 1) % metricsEvery === 0 && s + 1 < steps) {
-          if (pending) await report(pending);
-          pending = { read: observed(model.readMetrics()), step: s + 1, samples: start + rows };
+        if ((s + 1) % o.metricsEvery === 0 && s + 1 < steps) {
+          if (pending) await check(pending);
+          pending = readMetrics(s + 1, start + rows);
         }
+        await batchHook((cb) => cb.onBatchEnd?.(s, batchLogs(rows)));
       }
-      if (pending) await report(pending);
-      const final = { read: observed(model.readMetrics()), step: steps, samples: n };
-      await report(final);
-      const m = await final.read;
-      const seconds = (now() - started) / 1000;
-      const logs: EpochLogs = { epoch, loss: m.lossSum / n, accuracy: m.correct / n, seconds, samplesPerSecond: n / seconds };
+      if (pending) await check(pending);
+      assertAlive(`epoch ${epoch + 1}, step ${steps} of ${steps}`);
+      const m = await check(readMetrics(steps, n));
+      const logs: EpochLogs = { loss: m.lossSum / n, accuracy: m.correct / n };
       if (validation) {
-        const v = await model.evaluate(validation.data);
-        logs.valLoss = v.loss;
-        logs.valAccuracy = v.accuracy;
+        const v = await model.evaluateInternal(validation.data, 1024);
+        logs.val_loss = v.loss;
+        logs.val_accuracy = v.accuracy;
       }
       midEpoch.delete(model);
       model.epochCount = epoch + 1; // before the callbacks, so a checkpoint saved there records this epoch as done
-      history.epochs.push(logs);
-      history.history.loss.push(logs.loss);
-      history.history.accuracy.push(logs.accuracy);
-      if (logs.valLoss !== undefined) {
-        history.history.val_loss.push(logs.valLoss);
-        history.history.val_accuracy.push(logs.valAccuracy!);
-      }
-      for (const cb of callbacks) await cb.onEpochEnd?.(logs, control);
-      await options.onEpochEnd?.(logs);
+      lastLogs = logs;
+      history.epoch.push(epoch);
+      for (const key of Object.keys(logs) as (keyof EpochLogs)[]) history.history[key]!.push(logs[key]!);
+      await atRest((cb) => cb.onEpochEnd?.(epoch, { ...logs }), `onEpochEnd of epoch ${epoch + 1}`);
     }
-    history.stoppedEarly = control.stopTraining;
-    for (const cb of callbacks) await cb.onTrainEnd?.(control);
+    history.stoppedEarly = model.stopTraining;
+    await atRest((cb) => cb.onTrainEnd?.(lastLogs ? { ...lastLogs } : {}), 'onTrainEnd');
+    finished = true;
     return history;
   } finally {
-    midEpoch.delete(model);
+    model.activity = null;
+    // A finished epoch leaves the model resumable; a half-done one (a hook threw,
+    // the device was lost) stays marked, so saveCheckpoint keeps refusing it.
+    if (finished) midEpoch.delete(model);
     order.dispose();
     if (train.owned) train.data.dispose();
     if (validation?.owned) validation.data.dispose();
   }
+}
+
+/** validationSplit: the first floor(n·(1−split)) samples train, the rest validate (Keras's rule). */
+function splitArrays(inputs: number, x: Inputs, y: ArrayLike<number> | undefined, split: number) {
+  if (x instanceof ResidentDataset) {
+    throw new ValueError('fit: validationSplit needs CPU arrays x, y; with a ResidentDataset pass another dataset as validation');
+  }
+  if (!(x instanceof Float32Array || x instanceof Uint8Array) || y === undefined || x.length !== y.length * inputs) {
+    return { train: { x, y }, held: undefined }; // toDataset reports what is wrong with x and y as it does without a split
+  }
+  const n = y.length;
+  const kept = Math.floor(n * (1 - split));
+  if (kept < 1 || kept === n) {
+    throw new ValueError(`fit: validationSplit ${split} of ${n} samples leaves ${kept} to train and ${n - kept} to validate; both need at least one`);
+  }
+  const slice = (a: number, b: number) => Array.prototype.slice.call(y, a, b) as number[];
+  return {
+    train: { x: x.subarray(0, kept * inputs), y: slice(0, kept) },
+    held: { x: x.subarray(kept * inputs), y: slice(kept, n) },
+  };
+}
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**

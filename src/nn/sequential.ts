@@ -12,8 +12,10 @@
  * and submits once. No readback: metrics accumulate on the GPU (see fit.ts).
  */
 import type { Engine } from '../engine.js';
-import type { Tensor } from '../tensor.js';
-import { DisposedError, LimitError, ShapeError, ValueError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { BusyError, DisposedError, LimitError, ShapeError, ValueError } from '../errors.js';
+import { checkBoolean, checkChoice, checkFinite, checkOptions, describeValue } from '../options.js';
+import { checkTensor } from '../shape.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
 import { gatherBatch } from '../ops/gather.js';
 import { checkLayerSpec, type DenseSpec, type LayerSpec } from './layers.js';
@@ -23,9 +25,11 @@ import { checkLossName, recordLoss, type LossName } from './losses.js';
 import { rmsprop, type Optimizer } from './optimizers.js';
 import { fit, type FitOptions, type History } from './fit.js';
 import {
-  applyCheckpoint, decodeCheckpoint, decodeWeights, encodeCheckpoint, encodeWeights,
+  applyCheckpoint, decodeCheckpoint, decodeWeights, encodeCheckpoint, encodeWeights, midEpoch,
   type Checkpoint, type SavedWeights,
 } from './checkpoint.js';
+import { modelSummary } from './summary.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsLoadOptions, type SafetensorsSaveOptions } from './safetensors.js';
 
 export type { WeightsManifest, SavedWeights, Checkpoint, CheckpointManifest } from './checkpoint.js';
 
@@ -48,6 +52,30 @@ export interface ParameterEntry {
 /** Data given to fit/evaluate/predict: a resident dataset or CPU arrays. */
 export type Inputs = ResidentDataset | Float32Array | Uint8Array;
 
+/** What predict returns: logits, or their softmax (the default). */
+export type PredictOutput = 'probabilities' | 'logits';
+
+export interface PredictOptions {
+  /** 'probabilities' (softmax of the logits, the default) or 'logits' (the last layer's raw output). */
+  output?: PredictOutput;
+  /** Rows per forward pass for CPU arrays and datasets (default 1024). */
+  batchSize?: number;
+}
+
+/** predict's result for CPU arrays and datasets: row-major [n, classes]. */
+export interface Prediction {
+  data: Float32Array;
+  shape: [number, number];
+}
+
+/**
+ * The one-operation-at-a-time rule (see fit.ts): what each public call may do
+ * while fit runs. 'always': reads queued behind the training work (getWeights,
+ * saveWeights, saveSafetensors); 'at rest': only while fit awaits an epoch-level
+ * callback (evaluate, predict, saveCheckpoint); 'never': training and writes.
+ */
+type DuringFit = 'always' | 'at rest' | 'never';
+
 const ALIGN = 64; // elements: WebGPU binds storage at 256-byte offsets
 
 export class Sequential {
@@ -58,7 +86,16 @@ export class Sequential {
   readonly optimizer: Optimizer;
   readonly seed: number;
   readonly parameters: readonly ParameterEntry[];
+  /** Trainable parameters, exactly (weights and biases; no padding). */
   readonly parameterCount: number;
+  /** Floats in the flat parameter buffer: parameterCount plus the padding that aligns each tensor. */
+  readonly parameterBufferLength: number;
+  /** Output units of each layer, in `layers` order. */
+  readonly outputUnits: readonly number[];
+  /** Set to true (e.g. from a callback) to stop fit after the current epoch, as in Keras and TF.js. */
+  stopTraining = false;
+  /** @internal What fit is doing with this model: null (idle), 'fit' (stepping) or 'at rest' (awaiting an epoch-level callback). */
+  activity: null | 'fit' | 'at rest' = null;
   /** Steps trained so far (the optimizer's step counter, 1-based in updates). */
   stepCount = 0;
   /** Epochs completed by fit (its epoch index + 1); a checkpoint saves it for `initialEpoch`. */
@@ -74,11 +111,15 @@ export class Sequential {
   private disposed = false;
 
   constructor(readonly engine: Engine, layers: LayerSpec[], options: SequentialOptions = {}) {
-    if (!Array.isArray(layers) || layers.length === 0) throw new ValueError('Sequential: layers must be a non-empty array');
+    if (!Array.isArray(layers) || layers.length === 0) throw new ValueError(`Sequential: layers must be a non-empty array, got ${describeValue(layers)}`);
     layers = layers.map((spec, i) => checkLayerSpec(spec, i));
+    checkOptions('Sequential', options, ['loss', 'optimizer', 'seed']);
     this.loss = checkLossName(options.loss ?? 'softmaxCrossEntropy');
-    this.seed = options.seed ?? 1;
-    if (!Number.isInteger(this.seed)) throw new ValueError(`Sequential: seed must be an integer, got ${this.seed}`);
+    this.seed = checkFinite('Sequential', 'seed', options.seed ?? 1, { integer: true });
+    const opt = options.optimizer as Partial<Optimizer> | undefined;
+    if (opt !== undefined && (opt === null || typeof opt !== 'object' || typeof opt.init !== 'function' || typeof opt.apply !== 'function')) {
+      throw new ValueError(`Sequential: optimizer must be an optimizer such as rmsprop({ lr: 1e-3 }), got ${describeValue(opt)}`);
+    }
     this.layers = layers.map((l) => ({ ...l }));
     // The first dense layer fixes the input size; only size-preserving layers
     // (dropout on the input, an activation) may come before it.
@@ -99,6 +140,7 @@ export class Sequential {
       return entries[entries.length - 1]!;
     };
     let units = this.inputUnits;
+    const outputUnits: number[] = [];
     const denseEntries: { w: ParameterEntry; b: ParameterEntry | null }[] = [];
     layers.forEach((layer, i) => {
       const where = `layer ${i} (${layer.kind})`;
@@ -124,11 +166,14 @@ export class Sequential {
         default:
           throw new ValueError(`Sequential: ${where} is not a known layer`);
       }
+      outputUnits.push(units);
     });
+    this.outputUnits = outputUnits;
     this.classes = units;
     if (this.classes < 2) throw new ShapeError(`Sequential: the last layer outputs ${units} unit; classification needs at least 2`);
     this.parameters = entries;
-    this.parameterCount = offset;
+    this.parameterCount = entries.reduce((sum, e) => sum + e.size, 0);
+    this.parameterBufferLength = offset;
     // Each layer's weights are bound whole by its matmul: past one binding,
     // WebGPU would drop every step. (The flat buffer itself may be larger: the
     // optimizer updates it in binding-sized chunks.)
@@ -192,9 +237,19 @@ export class Sequential {
     }
   }
 
-  private assertUsable(fn: string): void {
+  /** True after dispose(). */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  private assertUsable(fn: string, duringFit: DuringFit = 'never'): void {
     if (this.disposed) throw new DisposedError(`${fn}: this model was disposed`);
     this.engine.scheduler.assertAlive();
+    if (this.activity === null || duringFit === 'always' || (duringFit === 'at rest' && this.activity === 'at rest')) return;
+    throw new BusyError(duringFit === 'at rest'
+      ? `${fn}: fit is running on this model; one operation on a model at a time: ` +
+        'call it from an epoch-level callback (onEpochEnd, onEpochBegin, onTrainBegin, onTrainEnd) or after fit has finished'
+      : `${fn}: fit is running on this model; one operation on a model at a time: await fit first`);
   }
 
   /** Upload CPU arrays as a resident dataset (validated first), or pass one through. */
@@ -296,17 +351,24 @@ export class Sequential {
   /** Train with mini-batches. See FitOptions; returns the per-epoch history. */
   fit(x: Inputs, y?: ArrayLike<number> | FitOptions, options?: FitOptions): Promise<History> {
     this.assertUsable('fit');
-    if (x instanceof ResidentDataset && (y === undefined || !('length' in (y as object)))) {
+    const labels = Array.isArray(y) || ArrayBuffer.isView(y);
+    if (x instanceof ResidentDataset && !labels) {
+      if (options !== undefined) throw new ValueError('fit: with a ResidentDataset the options come second: fit(dataset, options)');
       return fit(this, x, undefined, (y as FitOptions | undefined) ?? {});
     }
     return fit(this, x, y as ArrayLike<number>, options ?? {});
   }
 
-  /** Mean loss and accuracy over a dataset, dropout off. */
+  /** Mean loss and accuracy over a dataset, dropout off: `{ loss, accuracy }` (Keras's names). */
   async evaluate(x: Inputs, y?: ArrayLike<number>, options: { batchSize?: number } = {}): Promise<{ loss: number; accuracy: number }> {
-    this.assertUsable('evaluate');
-    const batchSize = options.batchSize ?? 1024;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
+    this.assertUsable('evaluate', 'at rest');
+    checkOptions('evaluate', options, ['batchSize']);
+    return this.evaluateInternal(x, options.batchSize ?? 1024, y);
+  }
+
+  /** @internal evaluate without the busy check (fit's validation). */
+  async evaluateInternal(x: Inputs, batchSize: number, y?: ArrayLike<number>): Promise<{ loss: number; accuracy: number }> {
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new ValueError(`evaluate: batchSize must be a positive integer, got ${describeValue(batchSize)}`);
     const { data, owned } = this.toDataset('evaluate', x, y);
     const engine = this.engine;
     const order = engine.tensor(identityOrder(data.count), [data.count], 'u32');
@@ -332,24 +394,53 @@ export class Sequential {
     }
   }
 
-  /** Class probabilities [n × classes] (softmax of the logits), dropout off. */
-  async predict(x: Float32Array | Uint8Array | ResidentDataset, options: { batchSize?: number } = {}): Promise<Float32Array> {
-    this.assertUsable('predict');
+  /**
+   * The model's output for each row, dropout off: class probabilities (softmax
+   * of the logits, the default) or the logits themselves (`output: 'logits'`).
+   *  - x a Tensor [n, inputs] (f32, this engine): returns a new Tensor [n, classes]
+   *    on the GPU, computed in one pass; the caller disposes it.
+   *  - x a Float32Array or Uint8Array of n × inputs values (row-major; u8 pixels
+   *    are scaled by 1/255 as in fit), or a ResidentDataset: returns
+   *    `{ data, shape: [n, classes] }` on the CPU, computed `batchSize` rows at a time.
+   */
+  predict(x: Tensor, options?: PredictOptions): Promise<Tensor<'f32'>>;
+  predict(x: Float32Array | Uint8Array | ResidentDataset, options?: PredictOptions): Promise<Prediction>;
+  async predict(x: Tensor | Inputs, options: PredictOptions = {}): Promise<Tensor<'f32'> | Prediction> {
+    this.assertUsable('predict', 'at rest');
+    checkOptions('predict', options, ['output', 'batchSize']);
+    const output = checkChoice('predict', 'output', options.output ?? 'probabilities', ['probabilities', 'logits'] as const);
     const batchSize = options.batchSize ?? 1024;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`predict: batchSize must be a positive integer, got ${batchSize}`);
+    if (typeof batchSize !== 'number' || !Number.isSafeInteger(batchSize) || batchSize < 1) {
+      throw new ValueError(`predict: batchSize must be a positive integer, got ${describeValue(options.batchSize)}`);
+    }
+    const engine = this.engine;
+    if (x instanceof Tensor) {
+      checkTensor('predict', 'x', x, engine, { dtype: 'f32', rank: 2 });
+      if (x.shape[1] !== this.inputUnits) {
+        throw new ShapeError(`predict: x is [${x.shape.join(',')}]; the model takes [n, ${this.inputUnits}]`);
+      }
+      const ctx: StepContext = { engine, training: false, step: 0, scratch: [] };
+      const logits = this.recordForward(ctx, x);
+      const result = output === 'logits' ? logits : engine.softmax(logits);
+      for (const t of ctx.scratch) if (t !== result) t.dispose();
+      engine.flush();
+      return result as Tensor<'f32'>;
+    }
     let dataset: ResidentDataset;
     let owned = false;
     if (x instanceof ResidentDataset) {
       dataset = this.toDataset('predict', x, undefined).data;
     } else {
+      if (!(x instanceof Float32Array) && !(x instanceof Uint8Array)) {
+        throw new ValueError(`predict: x must be a Tensor, a Float32Array, a Uint8Array or a ResidentDataset, got ${describeValue(x)}`);
+      }
       if (x.length % this.inputUnits !== 0 || x.length === 0) {
         throw new ShapeError(`predict: x has ${x.length} values, not a multiple of the model's ${this.inputUnits} inputs`);
       }
       const n = x.length / this.inputUnits;
-      dataset = ResidentDataset.upload(this.engine, x, new Int32Array(n), this.inputUnits, { classes: this.classes, name: 'predict' });
+      dataset = ResidentDataset.upload(engine, x, new Int32Array(n), this.inputUnits, { classes: this.classes, name: 'predict' });
       owned = true;
     }
-    const engine = this.engine;
     const order = engine.tensor(identityOrder(dataset.count), [dataset.count], 'u32');
     const out = new Float32Array(dataset.count * this.classes);
     try {
@@ -358,13 +449,15 @@ export class Sequential {
         const rows = Math.min(batchSize, dataset.count - start);
         const ctx: StepContext = { engine, training: false, step: 0, scratch: [] };
         const { x: bx } = this.recordGather(ctx, dataset, order, start, rows);
-        const probs = engine.softmax(this.recordForward(ctx, bx));
+        const logits = this.recordForward(ctx, bx);
+        const result = output === 'logits' ? logits : engine.softmax(logits);
         const at = start * this.classes;
-        reads.push(probs.read().then((p: Float32Array) => { out.set(p, at); probs.dispose(); }));
-        for (const t of ctx.scratch) t.dispose();
+        reads.push(result.read().then((p) => { out.set(p as Float32Array, at); }));
+        for (const t of ctx.scratch) if (t !== result) t.dispose();
+        result.dispose(); // the read above was queued first: the pool keeps the buffer until it is done
       }
       await Promise.all(reads);
-      return out;
+      return { data: out, shape: [dataset.count, this.classes] };
     } finally {
       order.dispose();
       if (owned) dataset.dispose();
@@ -377,12 +470,15 @@ export class Sequential {
    */
   async computeGradients(x: Float32Array, y: ArrayLike<number>, options: { training?: boolean; step?: number } = {}): Promise<{ loss: number; gradients: Float32Array }> {
     this.assertUsable('computeGradients');
+    checkOptions('computeGradients', options, ['training', 'step']);
+    const training = checkBoolean('computeGradients', 'training', options.training, false);
+    const step = checkFinite('computeGradients', 'step', options.step ?? 1, { integer: true, min: 0 });
     const { data, owned } = this.toDataset('computeGradients', x, y);
     const engine = this.engine;
     const order = engine.tensor(identityOrder(data.count), [data.count], 'u32');
     try {
       this.resetMetrics();
-      const ctx: StepContext = { engine, training: options.training ?? false, step: options.step ?? 1, scratch: [] };
+      const ctx: StepContext = { engine, training, step, scratch: [] };
       const batch = this.recordGather(ctx, data, order, 0, data.count);
       this.recordGradients(ctx, batch.x, batch.y);
       for (const t of ctx.scratch) t.dispose();
@@ -396,8 +492,7 @@ export class Sequential {
   }
 
   private pack(flat: Float32Array): Float32Array {
-    const total = this.parameters.reduce((s, p) => s + p.size, 0);
-    const out = new Float32Array(total);
+    const out = new Float32Array(this.parameterCount);
     let at = 0;
     for (const p of this.parameters) {
       out.set(flat.subarray(p.offset, p.offset + p.size), at);
@@ -408,19 +503,33 @@ export class Sequential {
 
   /** All parameters, packed back to back in `parameters` order. */
   async getWeights(): Promise<Float32Array> {
-    this.assertUsable('getWeights');
+    this.assertUsable('getWeights', 'always');
     return this.pack(await this.flatParams.read());
   }
 
   /** Replace all parameters from a packed array (as getWeights returns). */
   setWeights(packed: Float32Array): void {
     this.assertUsable('setWeights');
-    const total = this.parameters.reduce((s, p) => s + p.size, 0);
-    if (!(packed instanceof Float32Array) || packed.length !== total) {
-      throw new ShapeError(`setWeights: expected a Float32Array of ${total} values, got ${packed?.length}`);
+    const total = this.parameterCount;
+    if (!(packed instanceof Float32Array)) {
+      throw new ValueError(`setWeights: expected a Float32Array of ${total} values, got ${describeValue(packed)}`);
     }
-    const flat = new Float32Array(this.parameterCount);
+    if (packed.length !== total) throw new ShapeError(`setWeights: expected a Float32Array of ${total} values, got ${packed.length}`);
+    this.writeParameters('setWeights', packed);
+  }
+
+  /** @internal Check `packed` (parameters back to back, `parameters` order) is finite, then write it. */
+  writeParameters(fn: string, packed: Float32Array): void {
     let at = 0;
+    for (const p of this.parameters) {
+      for (let i = 0; i < p.size; i++) {
+        const v = packed[at + i]!;
+        if (!Number.isFinite(v)) throw new ValueError(`${fn}: tensor ${p.name} has ${v} at element ${i}; weights must be finite`);
+      }
+      at += p.size;
+    }
+    const flat = new Float32Array(this.parameterBufferLength);
+    at = 0;
     for (const p of this.parameters) {
       flat.set(packed.subarray(at, at + p.size), p.offset);
       at += p.size;
@@ -430,7 +539,7 @@ export class Sequential {
 
   /** Weights as a JSON-able manifest plus little-endian f32 data (format: src/nn/checkpoint.ts). */
   async saveWeights(): Promise<SavedWeights> {
-    this.assertUsable('saveWeights');
+    this.assertUsable('saveWeights', 'always');
     return encodeWeights(this);
   }
 
@@ -446,7 +555,7 @@ export class Sequential {
    * `onEpochEnd: async () => { saved = await model.saveCheckpoint(); }`.
    */
   async saveCheckpoint(): Promise<Checkpoint> {
-    this.assertUsable('saveCheckpoint');
+    this.assertUsable('saveCheckpoint', 'at rest');
     return encodeCheckpoint(this);
   }
 
@@ -458,11 +567,52 @@ export class Sequential {
   loadCheckpoint(checkpoint: Checkpoint): void {
     this.assertUsable('loadCheckpoint');
     applyCheckpoint(this, decodeCheckpoint(this, checkpoint));
+    midEpoch.delete(this); // a consistent state again: the checkpoint's epoch end
+  }
+
+  // ---- safetensors and summary -------------------------------------------------------
+
+  /**
+   * The weights as a safetensors file (src/nn/safetensors.ts): `layout: 'keras'`
+   * (default) names them like `parameters` (`dense_0/kernel` [in, out],
+   * `dense_0/bias`); `'pytorch'` like a torch.nn.Sequential's state_dict
+   * (`0.weight` [out, in], `0.bias`). F32, little-endian.
+   */
+  async saveSafetensors(options: SafetensorsSaveOptions = {}): Promise<Uint8Array> {
+    this.assertUsable('saveSafetensors', 'always');
+    const prepare = encodeSafetensors(this, options); // checks the options before the read
+    return prepare(this.pack(await this.flatParams.read()));
+  }
+
+  /**
+   * Load weights from a safetensors file written by PyTorch (`layout: 'pytorch'`),
+   * Keras-style tools (`'keras'`) or saveSafetensors. Every check — header,
+   * dtypes (F32; F16, BF16 and F64 converted), names, shapes, offsets, finite
+   * values — runs before anything is written: on error the model is unchanged.
+   */
+  loadSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsLoadOptions = {}): void {
+    this.assertUsable('loadSafetensors');
+    this.writeParameters('loadSafetensors', decodeSafetensors(this, bytes, options));
+  }
+
+  /**
+   * A Keras-style table of the layers: name, output shape, parameter count,
+   * then the totals (exact) and the flat buffer's size with its padding.
+   * Returned as text; `print` (e.g. console.log) also receives it line by line.
+   */
+  summary(options: { print?: (line: string) => void } = {}): string {
+    checkOptions('summary', options, ['print']);
+    if (options.print !== undefined && typeof options.print !== 'function') {
+      throw new ValueError(`summary: print must be a function such as console.log, got ${describeValue(options.print)}`);
+    }
+    const text = modelSummary(this);
+    if (options.print) for (const line of text.split('\n')) options.print(line);
+    return text;
   }
 
   /** @internal Keep a GPU copy of the parameters (early stopping's best weights). */
   snapshotWeights(): void {
-    this.snapshot ??= this.engine.empty([this.parameterCount], 'f32');
+    this.snapshot ??= this.engine.empty([this.parameterBufferLength], 'f32');
     this.engine.scheduler.copy(this.flatParams.buffer, this.flatParams.byteOffset, this.snapshot.buffer, 0, this.flatParams.byteLength);
   }
 

@@ -11,7 +11,8 @@ import { checkpointRows } from './checkpoint.rows.js';
 import { engineRows } from './engine.rows.js';
 import { layerSpecRows } from './layer-specs.rows.js';
 import { subsetRows } from './subset.rows.js';
+import { fitRows } from './fit.rows.js';
 
 export const extraRows: Row[] = [
-  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows,
+  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows,
 ];

@@ -1,0 +1,156 @@
+/**
+ * The train command's flags: one table gives each flag its kind, default and
+ * help line, so `--help`, the parser and the checks cannot drift apart.
+ * Everything here is pure (no Node modules): the flags are checked before the
+ * command loads the engine or MNIST, and the spec runs in Node and Chromium.
+ */
+import { suggest } from '../src/options.js';
+
+/** A refused command line: the command prints it and exits with status 2 (the usual "usage" status). */
+export class FlagError extends Error {
+  override name = 'FlagError';
+}
+
+type Kind =
+  | { type: 'int'; min: number }
+  | { type: 'number'; min: number; minExclusive?: boolean; maxExclusive?: number }
+  | { type: 'choice'; choices: readonly string[] }
+  | { type: 'ints' } // 512,512
+  | { type: 'maxout' } // 240x5,240x5
+  | { type: 'text' }
+  | { type: 'switch' };
+
+interface FlagSpec {
+  kind: Kind;
+  /** Shown by --help; undefined = off / chosen at run time (`note` says how). */
+  fallback?: string;
+  note?: string;
+  help: string;
+}
+
+export const PRESETS: Record<string, Record<string, string>> = {
+  small: { layers: '64', activation: 'relu', dropout: '0', optimizer: 'rmsprop', lr: '0.001', epochs: '3', 'batch-size': '128' },
+  'keras-mlp': { layers: '512,512', activation: 'relu', dropout: '0.2', optimizer: 'rmsprop', lr: '0.001', epochs: '20', 'batch-size': '128' },
+  maxout: { maxout: '240x5,240x5', 'input-dropout': '0.2', dropout: '0.5', optimizer: 'momentum', lr: '0.1', momentum: '0.5',
+    'max-norm': '1.9365', epochs: '20', 'batch-size': '100' },
+};
+
+export const FLAGS: Record<string, FlagSpec> = {
+  help: { kind: { type: 'switch' }, help: 'print this help and exit' },
+  preset: { kind: { type: 'choice', choices: Object.keys(PRESETS) }, fallback: 'small',
+    help: 'small: 784-64-10 ReLU, RMSprop, 3 epochs; keras-mlp: 784-512-512-10 ReLU, dropout 0.2, 20 epochs (Keras mnist_mlp.py); ' +
+      'maxout: 784-(240x5)-(240x5)-10, dropout 0.2/0.5, SGD+momentum, max-norm, 20 epochs. Other flags override the preset' },
+  layers: { kind: { type: 'ints' }, fallback: '64', help: 'hidden layer sizes, comma-separated' },
+  maxout: { kind: { type: 'maxout' }, note: 'off', help: 'maxout hidden layers as UNITSxPIECES,... (replaces --layers)' },
+  activation: { kind: { type: 'choice', choices: ['relu', 'sigmoid', 'tanh'] }, fallback: 'relu', help: 'hidden activation' },
+  init: { kind: { type: 'choice', choices: ['glorot', 'he'] }, fallback: 'glorot', help: 'weight initialisation (he: He normal, ReLU only)' },
+  dropout: { kind: { type: 'number', min: 0, maxExclusive: 1 }, fallback: '0', help: 'dropout rate after each hidden layer' },
+  'input-dropout': { kind: { type: 'number', min: 0, maxExclusive: 1 }, fallback: '0', help: 'dropout rate on the input pixels' },
+  loss: { kind: { type: 'choice', choices: ['softmaxCrossEntropy', 'mse'] }, fallback: 'softmaxCrossEntropy', help: 'loss' },
+  optimizer: { kind: { type: 'choice', choices: ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'] }, fallback: 'rmsprop', help: 'optimizer' },
+  lr: { kind: { type: 'number', min: 0, minExclusive: true }, fallback: '0.001', help: 'learning rate' },
+  momentum: { kind: { type: 'number', min: 0, maxExclusive: 1 }, fallback: '0.9', help: 'momentum (momentum and nesterov optimizers)' },
+  l2: { kind: { type: 'number', min: 0 }, fallback: '0', help: 'L2 penalty λ on every kernel' },
+  'max-norm': { kind: { type: 'number', min: 0 }, fallback: '0', help: 'max-norm constraint on each unit\'s weights (0 = off)' },
+  epochs: { kind: { type: 'int', min: 1 }, fallback: '3', help: 'epochs' },
+  'batch-size': { kind: { type: 'int', min: 1 }, fallback: '128', help: 'samples per step' },
+  seed: { kind: { type: 'int', min: 0 }, fallback: '1', help: 'seeds initialisation, shuffling and dropout' },
+  adapter: { kind: { type: 'text' }, note: 'auto: a GPU, else lavapipe, else SwiftShader', help: 'gpu, lavapipe, swiftshader or an adapter name' },
+  'train-size': { kind: { type: 'int', min: 1 }, note: 'all', help: 'train on the first N images' },
+  validation: { kind: { type: 'int', min: 0 }, fallback: '0', help: 'hold out the last N training images for val_loss/val_accuracy' },
+  patience: { kind: { type: 'int', min: 0 }, note: 'off', help: 'early stopping on val_loss after N epochs without improvement (needs --validation)' },
+  'metrics-every': { kind: { type: 'int', min: 1 }, fallback: '50', help: 'read loss/accuracy back every N steps' },
+  verbose: { kind: { type: 'choice', choices: ['0', '1', '2'] }, note: '1 on a terminal, 2 otherwise',
+    help: '0 silent, 1 progress bar, 2 one line per epoch' },
+  save: { kind: { type: 'text' }, note: 'off',
+    help: 'save the weights: FILE.safetensors (see --layout), or FILE.json (manifest; data in FILE.bin). Checked writable first' },
+  layout: { kind: { type: 'choice', choices: ['keras', 'pytorch'] }, fallback: 'keras', help: 'names and shapes in a .safetensors file' },
+};
+
+/** `--help`'s text: every flag with its default. */
+export function helpText(): string {
+  const lines = ['usage: npm run train -- [flags]', '', 'Trains an MLP on MNIST in Node (Dawn) and prints the test accuracy.', ''];
+  const width = Math.max(...Object.keys(FLAGS).map((k) => k.length)) + 2;
+  for (const [name, spec] of Object.entries(FLAGS)) {
+    const value = spec.kind.type === 'switch' ? '' : spec.kind.type === 'choice' ? spec.kind.choices.join('|') : spec.kind.type.toUpperCase();
+    const dflt = spec.kind.type === 'switch' ? '' : ` (default: ${spec.fallback ?? spec.note})`;
+    lines.push(`  --${name.padEnd(width)}${value ? `${value}  ` : ''}${spec.help}${dflt}`);
+  }
+  lines.push('', 'A preset sets some of these defaults first; flags given on the command line override it.');
+  return lines.join('\n');
+}
+
+function checkValue(name: string, raw: string): void {
+  const kind = FLAGS[name]!.kind;
+  const bad = (expected: string) => new FlagError(`--${name} must be ${expected}, got "${raw}"`);
+  switch (kind.type) {
+    case 'int': {
+      const v = Number(raw);
+      if (raw.trim() === '' || !Number.isSafeInteger(v) || v < kind.min) throw bad(`an integer >= ${kind.min}`);
+      return;
+    }
+    case 'number': {
+      const v = Number(raw);
+      const tooBig = kind.maxExclusive !== undefined && v >= kind.maxExclusive;
+      const tooSmall = kind.minExclusive ? v <= kind.min : v < kind.min;
+      if (raw.trim() === '' || !Number.isFinite(v) || tooSmall || tooBig) {
+        throw bad(`a number ${kind.minExclusive ? '>' : '>='} ${kind.min}${kind.maxExclusive !== undefined ? ` and < ${kind.maxExclusive}` : ''}`);
+      }
+      return;
+    }
+    case 'choice':
+      if (!kind.choices.includes(raw)) {
+        const hint = suggest(raw, kind.choices);
+        throw new FlagError(`--${name} must be one of ${kind.choices.join(', ')}, got "${raw}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      }
+      return;
+    case 'ints':
+      if (!/^\d+(,\d+)*$/.test(raw) || raw.split(',').some((u) => Number(u) < 1)) throw bad('positive integers separated by commas, e.g. 512,512');
+      return;
+    case 'maxout':
+      if (!/^\d+x\d+(,\d+x\d+)*$/.test(raw) || raw.split(/[x,]/).some((u) => Number(u) < 1)) throw bad('UNITSxPIECES,... e.g. 240x5,240x5');
+      return;
+    case 'text':
+      if (raw === '') throw bad('a value');
+      return;
+    case 'switch':
+      return;
+  }
+}
+
+/**
+ * Parses `--flag value`, `--flag=value` and bare switches; refuses unknown
+ * flags (with a did-you-mean hint), missing and bad values. Returns the preset
+ * merged under the command line, every value checked.
+ */
+export function parseFlags(argv: readonly string[]): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--') || arg === '--') throw new FlagError(`unexpected argument "${arg}" (flags look like --epochs 3)`);
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    if (!Object.hasOwn(FLAGS, name)) {
+      const hint = suggest(name.replace(/_/g, '-'), Object.keys(FLAGS)) ?? suggest(name, Object.keys(FLAGS));
+      throw new FlagError(`unknown flag --${name}${hint ? ` (did you mean --${hint}?)` : ''}`);
+    }
+    if (Object.hasOwn(given, name)) throw new FlagError(`--${name} is given twice`);
+    if (FLAGS[name]!.kind.type === 'switch') {
+      if (eq >= 0) throw new FlagError(`--${name} takes no value`);
+      given[name] = 'true';
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1];
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new FlagError(`--${name} needs a value`);
+    if (eq < 0) i++;
+    checkValue(name, value);
+    given[name] = value;
+  }
+  if (given.help) return given;
+  const preset = given.preset ?? FLAGS.preset!.fallback!;
+  const flags: Record<string, string> = { ...PRESETS[preset]!, ...given };
+  if (flags.patience !== undefined && Number(flags.validation ?? 0) === 0) throw new FlagError('--patience needs --validation N (early stopping watches val_loss)');
+  if (Number(flags.validation ?? 0) >= 60000) throw new FlagError(`--validation must leave training images: MNIST has 60000, got ${flags.validation}`);
+  if (flags.save !== undefined && !/\.(safetensors|json)$/.test(flags.save)) throw new FlagError(`--save must name a .safetensors or .json file, got "${flags.save}"`);
+  return flags;
+}
