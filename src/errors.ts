@@ -29,3 +29,9 @@ export class DeviceLostError extends WgslTensorError {}
 
 /** WGSL failed to compile or validate; the message names the shader file and line. */
 export class ShaderError extends WgslTensorError {}
+
+/**
+ * An optional package this call needs is not installed (in Node: Dawn's
+ * `webgpu`); the message names the install command.
+ */
+export class MissingDependencyError extends WgslTensorError {}
