@@ -31,7 +31,35 @@ function loadReflector() {
 }
 
 /**
- * `import source from '.../x.wgsl'` gives the file's text, as before, and the
+ * WGSL without its comments, every line kept where it was (so the line and
+ * column numbers in the GPU compiler's messages still point into the file in
+ * shaders/). The shaders' header comments explain the math to readers of the
+ * repository; a web app should not download them: they are 40% of the text.
+ * WGSL has no string literals, so `//` and `/*` always start comments; block
+ * comments nest.
+ */
+export function stripWgslComments(text) {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('//', i)) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (text.startsWith('/*', i)) {
+      let depth = 0;
+      do {
+        if (text.startsWith('/*', i)) { depth++; i += 2; }
+        else if (text.startsWith('*/', i)) { depth--; i += 2; }
+        else { if (text[i] === '\n') out += '\n'; i++; }
+      } while (depth > 0 && i < text.length);
+    } else {
+      out += text[i++];
+    }
+  }
+  return out.replace(/[ \t]+$/gm, '');
+}
+
+/**
+ * `import source from '.../x.wgsl'` gives the file's text (less its comments), and the
  * import also records the file's reflected layouts in src/gpu/shader-layouts.ts
  * (keyed by the text), where the kernel registry finds them. A shader that
  * wgsl_reflect cannot read, or that binds anything but buffers in group 0,
@@ -41,7 +69,7 @@ export const wgslPlugin = {
   name: 'wgsl-layouts',
   setup(build) {
     build.onLoad({ filter: /\.wgsl$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
+      const source = stripWgslComments(await fs.promises.readFile(args.path, 'utf8'));
       const file = path.relative(ROOT, args.path).split(path.sep).join('/');
       let entryPoints;
       try {
