@@ -5,8 +5,8 @@
 //   3. in Node with `webgpu`: `import` and `require`, a matmul and typed errors, nothing printed;
 //   4. a strict TypeScript file type-checked against the installed declarations
 //      with TypeScript 5 and 7, NodeNext and Bundler resolution;
-//   5. a small web app bundled by plain esbuild, webpack and Rollup (no flags,
-//      no plugins beyond Rollup's usual node-resolve), with no warnings, and
+//   5. a small web app bundled by plain esbuild, webpack, Rollup and Vite (no
+//      flags beyond where to write, no plugins beyond Rollup's usual node-resolve), with no warnings, and
 //      run in headless Chromium: it trains on the page's own GPUDevice and the
 //      loss must fall.
 // Bundlers and compilers are this repository's dev dependencies; the install
@@ -127,55 +127,76 @@ try {
   // prints its size summary on stderr, so stderr alone is not a warning).
   const out = path.join(project, 'out');
   fs.mkdirSync(out);
+  /** Each bundler builds the app into its own folder, holding an index.html that loads it. */
+  const page = (type) => `<!doctype html><meta charset="utf-8"><script${type} src="app.js"></script>\n`;
   const bundlers = {
-    esbuild: () => run(path.join(BIN, 'esbuild'), ['app.js', '--bundle', '--outfile=out/esbuild/app.js'], { cwd: project }),
-    webpack: () => run(path.join(BIN, 'webpack'), ['--mode=production', '--entry=./app.js', '--output-path=out/webpack',
-      '--output-filename=app.js', '--no-stats'], { cwd: project }),
+    esbuild: () => {
+      const r = run(path.join(BIN, 'esbuild'), ['app.js', '--bundle', '--outfile=out/esbuild/app.js'], { cwd: project });
+      fs.writeFileSync(path.join(out, 'esbuild', 'index.html'), page(''));
+      return r;
+    },
+    webpack: () => {
+      const r = run(path.join(BIN, 'webpack'), ['--mode=production', '--entry=./app.js', '--output-path=out/webpack',
+        '--output-filename=app.js', '--stats=errors-warnings'], { cwd: project });
+      fs.writeFileSync(path.join(out, 'webpack', 'index.html'), page(''));
+      return r;
+    },
     rollup: () => {
       fs.writeFileSync(path.join(project, 'rollup.config.mjs'),
         `import { nodeResolve } from ${JSON.stringify(path.join(ROOT, 'node_modules', '@rollup', 'plugin-node-resolve', 'dist', 'es', 'index.js'))};\n` +
         "export default { input: 'app.js', output: { file: 'out/rollup/app.js', format: 'es' }, plugins: [nodeResolve({ browser: true })] };\n");
-      return run(path.join(BIN, 'rollup'), ['-c', 'rollup.config.mjs', '--silent'], { cwd: project });
+      const r = run(path.join(BIN, 'rollup'), ['-c', 'rollup.config.mjs'], { cwd: project });
+      fs.writeFileSync(path.join(out, 'rollup', 'index.html'), page(' type="module"'));
+      return r;
+    },
+    vite: () => {
+      // Vite's entry is the page itself; it writes its own index.html and assets/.
+      fs.writeFileSync(path.join(project, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="./app.js"></script>\n');
+      const r = run(path.join(BIN, 'vite'), ['build', '--outDir', 'out/vite', '--logLevel', 'warn'], { cwd: project });
+      return r;
     },
   };
   const built = [];
   for (const [name, bundle] of Object.entries(bundlers)) {
     await check(`${name} bundles the web app with no warnings`, () => {
       const r = bundle();
-      const noise = `${r.stderr}\n${r.stdout}`.split('\n').filter((l) => /warn|error/i.test(l));
+      const noise = `${r.stderr}\n${r.stdout}`.split('\n').filter((l) => /warn|error|\(!\)/i.test(l));
       if (noise.length) throw new Error(`${name} said:\n${noise.join('\n')}`);
-      const js = fs.readFileSync(path.join(out, name, 'app.js'), 'utf8');
+      const dir = path.join(out, name);
+      const scripts = fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.js')).map((f) => path.join(dir, String(f)));
+      const js = scripts.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
       if (/node:|from"webgpu"|from "webgpu"|WgslReflect/.test(js)) throw new Error(`${name}'s bundle holds Node-only code or the WGSL reflector`);
-      const type = name === 'rollup' ? ' type="module"' : '';
-      fs.writeFileSync(path.join(out, name, 'index.html'), `<!doctype html><meta charset="utf-8"><script${type} src="app.js"></script>\n`);
       built.push(name);
-      return `${(fs.statSync(path.join(out, name, 'app.js')).size / 1000).toFixed(0)} kB`;
+      return `${(Buffer.byteLength(js) / 1000).toFixed(0)} kB`;
     });
   }
 
   if (built.length) {
-    const server = await startStaticServer({ '/': out });
     const { browser, cleanup } = await launchChromium();
     try {
       for (const name of built) {
         await check(`${name}'s app trains in headless Chromium on the page's own GPUDevice`, async () => {
+          const server = await startStaticServer({ '/': path.join(out, name) });
           const page = await browser.newPage();
-          const errors = [];
-          page.on('pageerror', (err) => errors.push(String(err)));
-          await page.goto(`${server.url}${name}/`, { waitUntil: 'load' });
-          await page.waitForFunction('window.result', { timeout: 60_000 });
-          const result = await page.evaluate('window.result');
-          await page.close();
-          if (errors.length || result.error) throw new Error(errors.concat(result.error ?? []).join('\n'));
-          if (!(result.after < result.before * 0.8)) throw new Error(`loss did not fall: ${result.before} -> ${result.after}`);
-          if (!/tensor: data has 5 elements/.test(result.typedError)) throw new Error(`typed error: ${result.typedError}`);
-          if (!result.stillAlive) throw new Error("the app's device did not outlive the engine");
-          return `loss ${result.before.toFixed(3)} -> ${result.after.toFixed(3)} on ${result.adapter}`;
+          try {
+            const errors = [];
+            page.on('pageerror', (err) => errors.push(String(err)));
+            await page.goto(server.url, { waitUntil: 'load' });
+            await page.waitForFunction('window.result', { timeout: 60_000 });
+            const result = await page.evaluate('window.result');
+            if (errors.length || result.error) throw new Error(errors.concat(result.error ?? []).join('\n'));
+            if (!(result.after < result.before * 0.8)) throw new Error(`loss did not fall: ${result.before} -> ${result.after}`);
+            if (!/tensor: data has 5 elements/.test(result.typedError)) throw new Error(`typed error: ${result.typedError}`);
+            if (!result.stillAlive) throw new Error("the app's device did not outlive the engine");
+            return `loss ${result.before.toFixed(3)} -> ${result.after.toFixed(3)} on ${result.adapter}`;
+          } finally {
+            await page.close();
+            await server.close();
+          }
         });
       }
     } finally {
       await cleanup();
-      await server.close();
     }
   }
 } catch (err) {
