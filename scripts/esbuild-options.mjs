@@ -1,12 +1,119 @@
-// Shared esbuild settings: WGSL files load as text, wgsl_reflect resolves to its
-// ESM build ("module" field), Dawn's `webgpu` package is never bundled.
+// Shared esbuild settings for every bundle this repository makes (the library,
+// the specs, demo, bench, train):
+//   - `.wgsl` files load as their text, and the build reflects each one's
+//     bind-group layouts with wgsl_reflect (wgslPlugin below), so bundles carry
+//     the layouts and not the reflector;
+//   - Node bundles get the Node entry (nodeEntryPlugin below), as the
+//     package's `node` export condition gives Node users;
+//   - wgsl_reflect resolves to its ESM build ("module" field);
+//   - Dawn's `webgpu` package is never bundled.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = path.join(ROOT, 'src');
+const SHADER_LAYOUTS = path.join(SRC, 'gpu', 'shader-layouts.ts');
+
+let reflector = null;
+/**
+ * src/gpu/reflect-bindings.ts (TypeScript, importing wgsl_reflect), bundled for
+ * Node in memory and imported once: the same function the specs use to check
+ * what the build emitted.
+ */
+function loadReflector() {
+  reflector ??= esbuild.build({
+    entryPoints: [path.join(SRC, 'gpu', 'reflect-bindings.ts')],
+    bundle: true, write: false, format: 'esm', platform: 'node', mainFields: ['module', 'main'], logLevel: 'silent',
+  }).then((out) => import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`));
+  return reflector;
+}
+
+/**
+ * WGSL without its comments, every line kept where it was (so the line and
+ * column numbers in the GPU compiler's messages still point into the file in
+ * shaders/). The shaders' header comments explain the math to readers of the
+ * repository; a web app should not download them: they are 40% of the text.
+ * WGSL has no string literals, so `//` and `/*` always start comments; block
+ * comments nest.
+ */
+export function stripWgslComments(text) {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('//', i)) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (text.startsWith('/*', i)) {
+      let depth = 0;
+      do {
+        if (text.startsWith('/*', i)) { depth++; i += 2; }
+        else if (text.startsWith('*/', i)) { depth--; i += 2; }
+        else { if (text[i] === '\n') out += '\n'; i++; }
+      } while (depth > 0 && i < text.length);
+    } else {
+      out += text[i++];
+    }
+  }
+  return out.replace(/[ \t]+$/gm, '');
+}
+
+/**
+ * `import source from '.../x.wgsl'` gives the file's text (less its comments), and the
+ * import also records the file's reflected layouts in src/gpu/shader-layouts.ts
+ * (keyed by the text), where the kernel registry finds them. A shader that
+ * wgsl_reflect cannot read, or that binds anything but buffers in group 0,
+ * fails the build with its file named.
+ */
+export const wgslPlugin = {
+  name: 'wgsl-layouts',
+  setup(build) {
+    build.onLoad({ filter: /\.wgsl$/ }, async (args) => {
+      const source = stripWgslComments(await fs.promises.readFile(args.path, 'utf8'));
+      const file = path.relative(ROOT, args.path).split(path.sep).join('/');
+      let entryPoints;
+      try {
+        entryPoints = (await loadReflector()).reflectEntryPoints(file, source);
+      } catch (err) {
+        return { errors: [{ text: err.message, location: { file: args.path } }] };
+      }
+      const contents = [
+        `import { recordShaderLayouts } from ${JSON.stringify(SHADER_LAYOUTS)};`,
+        `const source = ${JSON.stringify(source)};`,
+        `recordShaderLayouts(${JSON.stringify(file)}, source, ${JSON.stringify(entryPoints)});`,
+        'export default source;',
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+/**
+ * In a Node bundle, code outside src/ that imports the public API
+ * (src/index.ts: specs, bench, train) gets src/node.ts instead, which adds
+ * Dawn and file loading — the same switch the package's `node` export
+ * condition makes for Node users. Imports inside src/ are left alone.
+ */
+export const nodeEntryPlugin = {
+  name: 'node-entry',
+  setup(build) {
+    if (build.initialOptions.platform !== 'node') return;
+    build.onResolve({ filter: /(^|\/)index(\.js|\.ts)?$/ }, (args) => {
+      if (args.kind === 'entry-point' || !args.importer || args.importer.startsWith(SRC + path.sep)) return undefined;
+      const target = path.resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      const wanted = target.endsWith('.ts') ? target : `${target}.ts`;
+      return wanted === path.join(SRC, 'index.ts') ? { path: path.join(SRC, 'node.ts') } : undefined;
+    });
+  },
+};
+
 export const common = {
   bundle: true,
   format: 'esm',
   target: 'es2022',
-  loader: { '.wgsl': 'text' },
   mainFields: ['module', 'main'],
   external: ['webgpu', 'node:*'],
+  plugins: [wgslPlugin, nodeEntryPlugin],
   sourcemap: 'inline',
   logLevel: 'warning',
 };

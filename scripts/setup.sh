@@ -25,13 +25,19 @@ fi
 if [ ! -e /usr/share/vulkan/icd.d/lvp_icd.json ] && grep -q bookworm /etc/os-release 2>/dev/null; then
   echo "ci: installing Mesa lavapipe from bookworm-backports"
   if [ ! -e /etc/apt/sources.list.d/wgsl-tensor-backports.sources ] && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    $SUDO tee /etc/apt/sources.list.d/wgsl-tensor-backports.sources >/dev/null <<'SRC'
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+    # The backports suite comes from the same Debian mirror the machine already
+    # uses: the first URI of its deb822 Debian source, else of a one-line `deb` entry.
+    mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    if [ -z "$mirror" ]; then
+      mirror=$(awk '$1 == "deb" && $0 ~ /bookworm/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; exit } }' \
+        /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1 || true)
+    fi
+    if [ -n "$mirror" ]; then
+      printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$mirror" \
+        | $SUDO tee /etc/apt/sources.list.d/wgsl-tensor-backports.sources >/dev/null
+    else
+      echo "ci: no Debian source configured in apt; cannot add bookworm-backports"
+    fi
   fi
   ( $SUDO apt-get update -qq && $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers >/dev/null ) \
     || echo "ci: lavapipe not installed; Node tests will use SwiftShader"

@@ -98,7 +98,7 @@ export class Engine implements TensorOwner {
   ) {
     this.warn = warningSink(options.onWarning);
     this.errorScopes = new ErrorScopes(device);
-    this.registry = new KernelRegistry(device);
+    this.registry = new KernelRegistry(device, this.warn);
     this.pool = new BufferPool(device, this.errorScopes, options.maxPooledBytes);
     this.scheduler = new Scheduler(device, this.pool, this.registry, this.errorScopes, this.warn, options);
     this.tuning = tuningFor(adapter);

@@ -52,3 +52,9 @@ export class GpuError extends WgslTensorError {
 
 /** The model is busy with another operation (fit) that this call would interfere with. */
 export class BusyError extends WgslTensorError {}
+
+/**
+ * An optional package this call needs is not installed (in Node: Dawn's
+ * `webgpu`); the message names the install command.
+ */
+export class MissingDependencyError extends WgslTensorError {}

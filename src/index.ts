@@ -1,5 +1,8 @@
 /**
- * wgsl-tensor's public API. Everything a user imports comes from here.
+ * wgsl-tensor's public API, browser-safe: nothing here imports a `node:`
+ * module or Dawn, so any bundler builds a web app from it as is. Node users get
+ * the same API plus Dawn and file loading from src/node.ts (the package's
+ * `node` export condition).
  */
 export { createEngine, Engine } from './engine.js';
 export type { EngineOptions, EngineStats, TensorData } from './engine.js';
@@ -7,12 +10,13 @@ export type { ProfileEntry } from './gpu/profiler.js';
 export { Tensor } from './tensor.js';
 export type { DType, TypedArrayFor } from './tensor.js';
 export type { AdapterDescription, DeviceOptions } from './gpu/device.js';
-export type { KernelSource, CompiledKernel } from './gpu/kernel-registry.js';
+export type { KernelSource, KernelBinding, CompiledKernel } from './gpu/kernel-registry.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export type { EpilogueActivation } from './reference/activations.js';
 export type { SgdOptions, MomentumOptions, AdagradOptions, RmspropOptions, AdamOptions, MaxNormOptions } from './ops/optimizers.js';
 export {
   WgslTensorError, ShapeError, ValueError, DTypeError, DisposedError, DeviceLostError, ShaderError, LimitError, GpuError, BusyError,
+  MissingDependencyError,
 } from './errors.js';
 
 // ---- training API ----------------------------------------------------------------
@@ -34,4 +38,4 @@ export type { LossName } from './nn/losses.js';
 export { ResidentDataset } from './data/resident-dataset.js';
 export { parseIdx, encodeIdx } from './data/idx.js';
 export { loadMnist, fetchMnist, parseMnistPair, subset, MNIST_FILES } from './data/mnist.js';
-export type { LabeledImages, Mnist } from './data/mnist.js';
+export type { LabeledImages, Mnist, MnistBytes, MnistSource } from './data/mnist.js';

@@ -4,6 +4,7 @@ import { thrown } from './helpers/errors.js';
 import { expectBitEqual } from './helpers/compare.js';
 import { uniform } from './helpers/random.js';
 import { createEngine, DeviceLostError, DisposedError, ShaderError, ShapeError, ValueError, type Tensor } from '../src/index.js';
+import { reflectEntryPoints } from '../src/gpu/reflect-bindings.js';
 
 
 describe('engine core', () => {
@@ -118,14 +119,16 @@ describe('engine core', () => {
 
   it('caches pipelines: concurrent compiles of one kernel compile once', async () => {
     const engine = await getEngine();
-    const kernel = { file: 'test/inline-scale.wgsl', source: `
+    const source = `
       struct Params { n: u32 }
       override FACTOR: f32 = 2.0;
       @group(0) @binding(0) var<uniform> params: Params;
       @group(0) @binding(1) var<storage, read_write> data: array<f32>;
       @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3u) {
         if (g.x < params.n) { data[g.x] = data[g.x] * FACTOR; }
-      }` };
+      }`;
+    // A kernel the build did not see brings its layouts; the specs may reflect them with wgsl_reflect.
+    const kernel = { file: 'test/inline-scale.wgsl', source, entryPoints: reflectEntryPoints('test/inline-scale.wgsl', source) };
     const before = engine.stats().pipelines;
     const compiled = await Promise.all([1, 2, 3, 4].map(() => engine.compile(kernel, 'main', { FACTOR: 3 })));
     expect(new Set(compiled).size).to.equal(1);
@@ -165,12 +168,12 @@ describe('engine core', () => {
 
     it('a shader with a syntax error names the file and line', async () => {
       const engine = await getEngine();
-      const bad = { file: 'shaders/broken-on-purpose.wgsl', source: '@compute @workgroup_size(1)\nfn main() {\n  let x: f32 = ;\n}\n' };
+      const bad = { file: 'shaders/broken-on-purpose.wgsl', source: '@compute @workgroup_size(1)\nfn main() {\n  let x: f32 = ;\n}\n', entryPoints: { main: [] } };
       const err = await thrown(() => engine.compile(bad, 'main'));
       expect(err).to.be.instanceOf(ShaderError);
       expect(err.message).to.contain('shaders/broken-on-purpose.wgsl');
       expect(err.message).to.match(/:3\b|Line: 3/);
-      const typeErr = { file: 'shaders/type-error-on-purpose.wgsl', source: '@compute @workgroup_size(1)\nfn main() {\n  let x: f32 = 1.0;\n  let y: u32 = x;\n}\n' };
+      const typeErr = { file: 'shaders/type-error-on-purpose.wgsl', source: '@compute @workgroup_size(1)\nfn main() {\n  let x: f32 = 1.0;\n  let y: u32 = x;\n}\n', entryPoints: { main: [] } };
       const err2 = await thrown(() => engine.compile(typeErr, 'main'));
       expect(err2).to.be.instanceOf(ShaderError);
       expect(err2.message).to.match(/type-error-on-purpose\.wgsl:4:/);

@@ -20,6 +20,7 @@ const COPY_KERNEL = {
 @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) id: vec3u) {
   if (id.x < arrayLength(&dst)) { dst[id.x] = src[id.x] * 2.0; }
 }`,
+  entryPoints: { main: [{ name: 'src', binding: 0, kind: 'read-only-storage' as const }, { name: 'dst', binding: 1, kind: 'storage' as const }] },
 };
 
 async function reluWorks(engine: Engine): Promise<void> {

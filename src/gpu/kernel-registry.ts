@@ -1,25 +1,39 @@
 /**
  * Kernel registry: WGSL source -> shader module -> bind group layout -> pipeline.
  *
- * - The bind group layout is read from the shader itself with `wgsl_reflect`
- *   (which buffers, at which binding, read-only or read-write, uniform or
- *   storage), so no kernel carries a hand-written layout that could drift from
- *   its WGSL.
+ * - The bind group layout comes from the shader itself: the build reflects
+ *   each of the library's shaders with `wgsl_reflect` (which buffers, at which
+ *   binding, read-only or read-write, uniform or storage; see
+ *   src/gpu/reflect-bindings.ts and src/gpu/shader-layouts.ts), so no kernel
+ *   carries a hand-written layout that could drift from its WGSL, and the
+ *   runtime carries no WGSL parser. A kernel the build did not see (a user's
+ *   own WGSL) brings its layouts in `KernelSource.entryPoints`.
  * - Pipelines are cached by (file, entry point, override constants). `compile()`
  *   is the async path: concurrent requests for the same pipeline share one
  *   promise, so it compiles once, and WGSL errors are thrown as ShaderError
  *   naming `file:line:column`. `pipeline()` is the synchronous path used while
- *   recording: it throws at once on syntax errors `wgsl_reflect` finds, and
- *   reports errors only Dawn/the browser finds (types, validation) through
- *   `takeError()`, which the scheduler checks at every submit and read.
+ *   recording: errors the GPU compiler finds (syntax, types, validation) are
+ *   reported through `takeError()`, which the scheduler checks at every submit
+ *   and read.
+ * - Every error scope pushed here is popped on every path, even when a create
+ *   call throws synchronously: a scope left open would swallow the engine's
+ *   later errors.
+ * - Compiler warnings and notes go to `onWarning` (errors stay ShaderError).
  */
-import { WgslReflect, ResourceType } from 'wgsl_reflect';
-import { ShaderError } from '../errors.js';
+import { ShaderError, ValueError } from '../errors.js';
+import { describeValue } from '../options.js';
+import { builtLayoutsFor } from './shader-layouts.js';
 
 /** A WGSL file: its path (for error messages) and its text. */
 export interface KernelSource {
   file: string;
   source: string;
+  /**
+   * The buffer bindings of each `@compute` entry point. The library's own
+   * shaders get these from the build; WGSL of your own must list them, e.g.
+   * `{ main: [{ name: 'params', binding: 0, kind: 'uniform' }, { name: 'data', binding: 1, kind: 'storage' }] }`.
+   */
+  entryPoints?: Record<string, KernelBinding[]>;
 }
 
 /** One buffer binding of a kernel, as reflected from the WGSL. */
@@ -38,33 +52,77 @@ export interface CompiledKernel {
   bindings: KernelBinding[];
 }
 
-interface ReflectedModule {
+interface ShaderModuleEntry {
   module: GPUShaderModule;
-  reflect: WgslReflect;
   /** Resolves to a ShaderError if the WGSL has errors only the GPU compiler saw. */
   compilation: Promise<ShaderError | null>;
 }
 
 const COMPUTE = 0x4; // GPUShaderStage.COMPUTE, as a number so this file loads before Dawn's globals
+const BINDING_KINDS: readonly KernelBinding['kind'][] = ['uniform', 'read-only-storage', 'storage'];
 
 function constantsKey(constants: Record<string, number>): string {
   return Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
 }
 
-/** `file:line:col: message` for each error in a compilation info. */
-function formatCompilationErrors(file: string, info: GPUCompilationInfo): string | null {
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length === 0) return null;
-  return errors.map((m) => `${file}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
+/** `file:line:col: message` for each message of the given types in a compilation info. */
+function formatMessages(file: string, info: GPUCompilationInfo, types: readonly GPUCompilationMessageType[]): string | null {
+  const picked = info.messages.filter((m) => types.includes(m.type));
+  if (picked.length === 0) return null;
+  return picked.map((m) => `${file}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
+}
+
+/** Run `create` inside a validation error scope that is popped whatever happens; the scope's error comes back as a promise. */
+function withErrorScope<T>(device: GPUDevice, create: () => T): { value: T; scope: Promise<GPUError | null> } {
+  device.pushErrorScope('validation');
+  let value: T;
+  try {
+    value = create();
+  } catch (err) {
+    device.popErrorScope().catch(() => { /* device lost: reported elsewhere */ });
+    throw err;
+  }
+  return { value, scope: device.popErrorScope() };
+}
+
+/** A user-supplied `entryPoints` list for one entry point, checked. */
+function checkBindings(file: string, entryPoint: string, value: unknown): KernelBinding[] {
+  const where = `compile: kernel.entryPoints.${entryPoint} of ${file}`;
+  if (!Array.isArray(value)) throw new ValueError(`${where} must be an array of { name, binding, kind }, got ${describeValue(value)}`);
+  return value.map((b: unknown, i) => {
+    const ok = b !== null && typeof b === 'object' && typeof (b as KernelBinding).name === 'string' &&
+      Number.isInteger((b as KernelBinding).binding) && (b as KernelBinding).binding >= 0 &&
+      BINDING_KINDS.includes((b as KernelBinding).kind);
+    if (!ok) {
+      throw new ValueError(`${where}[${i}] must be { name: string, binding: integer >= 0, kind: ${BINDING_KINDS.map((k) => `'${k}'`).join(' | ')} }, ` +
+        `got ${b !== null && typeof b === 'object' ? JSON.stringify(b) : describeValue(b)}`);
+    }
+    const { name, binding, kind } = b as KernelBinding;
+    return { name, binding, kind };
+  }).sort((a, c) => a.binding - c.binding);
 }
 
 export class KernelRegistry {
-  private readonly modules = new Map<string, ReflectedModule>();
+  private readonly modules = new Map<string, ShaderModuleEntry>();
   private readonly pipelines = new Map<string, CompiledKernel>();
   private readonly pending = new Map<string, Promise<CompiledKernel>>();
   private deferredError: ShaderError | null = null;
 
-  constructor(private readonly device: GPUDevice) {}
+  constructor(private readonly device: GPUDevice, private readonly onWarning: (message: string) => void = () => {}) {
+    // Once the device is gone (destroyed or lost) its pipelines are useless;
+    // drop them. Dawn keeps a device's JavaScript object (and so, through its
+    // event listeners, the engine and this registry) reachable after
+    // destroy(), and each cached pipeline pins its compiled code: without
+    // this, every createEngine()/destroy() cycle kept about 2 MB.
+    device.lost.then(() => this.release(), () => { /* never rejects */ });
+  }
+
+  /** Forget every cached module and pipeline (the device is gone). */
+  private release(): void {
+    this.modules.clear();
+    this.pipelines.clear();
+    this.pending.clear();
+  }
 
   /** How many pipelines have been built (for stats and cache tests). */
   get pipelineCount(): number {
@@ -78,70 +136,63 @@ export class KernelRegistry {
     return err;
   }
 
-  private moduleFor(kernel: KernelSource): ReflectedModule {
+  /** The bindings of `entryPoint`: the kernel's own list, else the build's reflection; checked before any GPU call. */
+  private bindingsFor(kernel: KernelSource, entryPoint: string): KernelBinding[] {
+    const own = kernel.entryPoints;
+    if (own !== undefined && (own === null || typeof own !== 'object' || Array.isArray(own))) {
+      throw new ValueError(`compile: kernel.entryPoints of ${kernel.file} must be an object { entryPoint: bindings[] }, got ${describeValue(own)}`);
+    }
+    const layouts = own ?? builtLayoutsFor(kernel.source);
+    if (!layouts) {
+      throw new ValueError(`compile: ${kernel.file} was not reflected by the build, so kernel.entryPoints must list its bindings, ` +
+        `e.g. { ${JSON.stringify(entryPoint)}: [{ name: 'data', binding: 0, kind: 'storage' }] }`);
+    }
+    if (!Object.hasOwn(layouts, entryPoint)) {
+      throw new ShaderError(`${kernel.file}: no @compute entry point named "${entryPoint}"` +
+        (Object.keys(layouts).length ? ` (it has ${Object.keys(layouts).join(', ')})` : ''));
+    }
+    return own ? checkBindings(kernel.file, entryPoint, own[entryPoint]) : layouts[entryPoint]!;
+  }
+
+  private moduleFor(kernel: KernelSource): ShaderModuleEntry {
     let entry = this.modules.get(kernel.file);
     if (entry) return entry;
-    let reflect: WgslReflect;
-    try {
-      reflect = new WgslReflect(kernel.source);
-    } catch (err) {
-      throw new ShaderError(`${kernel.file}: WGSL syntax error: ${(err as Error).message}`);
-    }
     // The error scope keeps a bad shader's validation error from surfacing as an
     // anonymous uncaptured error; getCompilationInfo gives it a file and line.
-    this.device.pushErrorScope('validation');
-    const module = this.device.createShaderModule({ code: kernel.source, label: kernel.file });
-    const scope = this.device.popErrorScope();
+    const { value: module, scope } = withErrorScope(this.device,
+      () => this.device.createShaderModule({ code: kernel.source, label: kernel.file }));
     const compilation = Promise.all([module.getCompilationInfo(), scope]).then(([info, scopeError]) => {
-      const text = formatCompilationErrors(kernel.file, info);
+      const notes = formatMessages(kernel.file, info, ['warning', 'info']);
+      if (notes) this.onWarning(`WGSL compiler notes for ${notes}`);
+      const text = formatMessages(kernel.file, info, ['error']);
       if (text) return new ShaderError(`WGSL compile error in ${text}`);
       return scopeError ? new ShaderError(`WGSL error in ${kernel.file}: ${scopeError.message}`) : null;
-    });
-    entry = { module, reflect, compilation };
+    }, (err: Error) => new ShaderError(`WGSL error in ${kernel.file}: ${err.message}`));
+    entry = { module, compilation };
     this.modules.set(kernel.file, entry);
     return entry;
   }
 
-  private reflectBindings(file: string, reflect: WgslReflect, entryPoint: string): KernelBinding[] {
-    const entry = reflect.entry.compute.find((e) => e.name === entryPoint);
-    if (!entry) throw new ShaderError(`${file}: no @compute entry point named "${entryPoint}"`);
-    const bindings: KernelBinding[] = [];
-    for (const r of entry.resources) {
-      if (r.group !== 0) throw new ShaderError(`${file}: ${r.name} uses @group(${r.group}); kernels use group 0 only`);
-      let kind: KernelBinding['kind'];
-      if (r.resourceType === ResourceType.Uniform) kind = 'uniform';
-      else if (r.resourceType === ResourceType.Storage) kind = r.access === 'read' ? 'read-only-storage' : 'storage';
-      else throw new ShaderError(`${file}: ${r.name} is not a buffer; kernels bind buffers only`);
-      bindings.push({ name: r.name, binding: r.binding, kind });
-    }
-    return bindings.sort((a, b) => a.binding - b.binding);
-  }
-
-  private build(kernel: KernelSource, entryPoint: string, constants: Record<string, number>, key: string,
-    module: GPUShaderModule, bindings: KernelBinding[], pipeline: GPUComputePipeline | null,
-    layout: GPUBindGroupLayout, pipelineLayout: GPUPipelineLayout): CompiledKernel {
-    if (!pipeline) {
-      this.device.pushErrorScope('validation');
-      pipeline = this.device.createComputePipeline({
-        layout: pipelineLayout, label: `${kernel.file}:${entryPoint}`,
-        compute: { module, entryPoint, constants },
-      });
-      this.device.popErrorScope().then((err) => {
-        if (err && !this.deferredError) this.deferredError = new ShaderError(`${kernel.file}: pipeline "${entryPoint}" is invalid: ${err.message}`);
-      }, () => { /* device lost: reported elsewhere */ });
-    }
+  private remember(kernel: KernelSource, entryPoint: string, key: string, bindings: KernelBinding[],
+    pipeline: GPUComputePipeline, layout: GPUBindGroupLayout): CompiledKernel {
     const compiled: CompiledKernel = { key, file: kernel.file, entryPoint, layout, bindings, pipeline };
     this.pipelines.set(key, compiled);
     return compiled;
   }
 
   private layoutFor(file: string, bindings: KernelBinding[]) {
-    const layout = this.device.createBindGroupLayout({
-      label: file,
-      entries: bindings.map((b) => ({ binding: b.binding, visibility: COMPUTE, buffer: { type: b.kind } })),
+    const { value, scope } = withErrorScope(this.device, () => {
+      const layout = this.device.createBindGroupLayout({
+        label: file,
+        entries: bindings.map((b) => ({ binding: b.binding, visibility: COMPUTE, buffer: { type: b.kind } })),
+      });
+      const pipelineLayout = this.device.createPipelineLayout({ bindGroupLayouts: [layout] });
+      return { layout, pipelineLayout };
     });
-    const pipelineLayout = this.device.createPipelineLayout({ bindGroupLayouts: [layout] });
-    return { layout, pipelineLayout };
+    scope.then((err) => {
+      if (err && !this.deferredError) this.deferredError = new ShaderError(`${file}: bind group layout is invalid: ${err.message}`);
+    }, () => { /* device lost: reported elsewhere */ });
+    return value;
   }
 
   /** Synchronous: the cached pipeline, built now if needed. */
@@ -149,11 +200,18 @@ export class KernelRegistry {
     const key = `${kernel.file}|${entryPoint}|${constantsKey(constants)}`;
     const cached = this.pipelines.get(key);
     if (cached) return cached;
-    const { module, reflect, compilation } = this.moduleFor(kernel);
-    const bindings = this.reflectBindings(kernel.file, reflect, entryPoint);
-    const { layout, pipelineLayout } = this.layoutFor(kernel.file, bindings);
+    const bindings = this.bindingsFor(kernel, entryPoint);
+    const { module, compilation } = this.moduleFor(kernel);
     compilation.then((err) => { if (err && !this.deferredError) this.deferredError = err; });
-    return this.build(kernel, entryPoint, constants, key, module, bindings, null, layout, pipelineLayout);
+    const { layout, pipelineLayout } = this.layoutFor(kernel.file, bindings);
+    const { value: pipeline, scope } = withErrorScope(this.device, () => this.device.createComputePipeline({
+      layout: pipelineLayout, label: `${kernel.file}:${entryPoint}`,
+      compute: { module, entryPoint, constants },
+    }));
+    scope.then((err) => {
+      if (err && !this.deferredError) this.deferredError = new ShaderError(`${kernel.file}: pipeline "${entryPoint}" is invalid: ${err.message}`);
+    }, () => { /* device lost: reported elsewhere */ });
+    return this.remember(kernel, entryPoint, key, bindings, pipeline, layout);
   }
 
   /** Asynchronous: compile (once, however many callers) and throw WGSL errors with file and line. */
@@ -164,10 +222,10 @@ export class KernelRegistry {
     let promise = this.pending.get(key);
     if (promise) return promise;
     promise = (async () => {
-      const { module, reflect, compilation } = this.moduleFor(kernel);
+      const bindings = this.bindingsFor(kernel, entryPoint);
+      const { module, compilation } = this.moduleFor(kernel);
       const err = await compilation;
       if (err) throw err;
-      const bindings = this.reflectBindings(kernel.file, reflect, entryPoint);
       const { layout, pipelineLayout } = this.layoutFor(kernel.file, bindings);
       let pipeline: GPUComputePipeline;
       try {
@@ -178,7 +236,7 @@ export class KernelRegistry {
       } catch (e) {
         throw new ShaderError(`${kernel.file}: pipeline for "${entryPoint}" failed: ${(e as Error).message}`);
       }
-      return this.pipelines.get(key) ?? this.build(kernel, entryPoint, constants, key, module, bindings, pipeline, layout, pipelineLayout);
+      return this.pipelines.get(key) ?? this.remember(kernel, entryPoint, key, bindings, pipeline, layout);
     })();
     this.pending.set(key, promise);
     promise.then(() => this.pending.delete(key), () => this.pending.delete(key));

@@ -1,5 +1,7 @@
 /**
- * Getting a WebGPU adapter in Node, through Dawn's own bindings (npm `webgpu`).
+ * Getting a WebGPU adapter in Node, through Dawn's own bindings (npm `webgpu`,
+ * an optional peer dependency). Only the Node entry (src/node.ts) imports this
+ * file: it is the one place in the library that touches `node:` modules.
  *
  * Dawn talks to Vulkan, so which adapters exist depends on the Vulkan drivers
  * (ICDs) the loader can see. We make the loader see every installed driver plus
@@ -8,21 +10,38 @@
  *   2. Mesa lavapipe ("llvmpipe"): 4–10x faster than SwiftShader on matmul,
  *   3. SwiftShader.
  * `WGSL_TENSOR_ADAPTER=gpu|lavapipe|swiftshader|<name substring>` forces one.
+ *
+ * Dawn instances are shared. Each `create()` starts a Dawn instance with its
+ * own worker threads and driver state, and nothing frees them until the
+ * process ends; creating one per engine (or per probe) leaked about five
+ * threads, a file descriptor and 3 MB per createEngine()/destroy(). So there
+ * is one instance per set of flags for the whole process, and every engine
+ * asks it for an adapter and a device of its own (the device is what
+ * engine.destroy() frees).
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { MissingDependencyError, WgslTensorError } from '../errors.js';
 import { isCpuAdapter } from './tuning.js';
 
+/** The part of Dawn's `webgpu` module we use. */
+interface Dawn {
+  create(flags: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
 export interface NodeAdapter {
-  /** The `GPU` object: Dawn lives as long as this is referenced, so keep it. */
-  gpu: GPU;
   adapter: GPUAdapter;
+  /** The `GPU` object: Dawn lives as long as this is referenced, so the engine keeps it. */
+  keepAlive: GPU;
 }
 
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
 const SWIFTSHADER_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib64/chromium/vk_swiftshader_icd.json'];
+/** Unquantized timestamps: engine.profile() times single kernels of a few microseconds. */
+const COMMON_FLAGS = ['disable-dawn-features=timestamp_quantization'];
 
-async function listVulkanDrivers(): Promise<string[]> {
-  const fs = await import('node:fs');
-  const path = await import('node:path');
+function listVulkanDrivers(): string[] {
   const found: string[] = [];
   for (const dir of ICD_DIRS) {
     let names: string[] = [];
@@ -33,38 +52,69 @@ async function listVulkanDrivers(): Promise<string[]> {
   return found;
 }
 
-export async function requestNodeAdapter(choice: string | undefined): Promise<NodeAdapter> {
-  // The environment must be set before Dawn first enumerates Vulkan drivers.
+/** Environment Dawn reads when it first enumerates Vulkan drivers: set once, before the first instance. */
+function prepareEnvironment(): void {
   if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES) {
-    const drivers = await listVulkanDrivers();
+    const drivers = listVulkanDrivers();
     if (drivers.length > 0) process.env.VK_ICD_FILENAMES = drivers.join(':');
   }
   // Dawn prints a warning when XDG_RUNTIME_DIR is unusable; point it at a private dir.
   if (!process.env.XDG_RUNTIME_DIR) {
-    const fs = await import('node:fs');
     const dir = `/tmp/wgsl-tensor-runtime-${process.getuid?.() ?? 0}`;
     try { fs.mkdirSync(dir, { mode: 0o700, recursive: true }); process.env.XDG_RUNTIME_DIR = dir; } catch { /* harmless */ }
   }
-  // A variable, not a literal, so that browser bundlers do not try to resolve it.
-  const moduleName = 'webgpu';
-  let dawn: { create(flags: string[]): GPU; globals: Record<string, unknown> };
-  try {
-    dawn = await import(/* @vite-ignore */ moduleName);
-  } catch (err) {
-    throw new Error(`wgsl-tensor: no WebGPU in this runtime. In Node, install Dawn's bindings (npm install webgpu) ` +
-      `and a Vulkan loader (apt-get install libvulkan1); cause: ${(err as Error).message}`);
-  }
-  Object.assign(globalThis, dawn.globals);
+}
 
-  const tryAdapter = async (flags: string[]): Promise<NodeAdapter | null> => {
+let dawnModule: Promise<Dawn> | null = null;
+
+/** Dawn's module, loaded once; a typed error naming the install command when it is missing. */
+function loadDawn(): Promise<Dawn> {
+  dawnModule ??= (async () => {
+    prepareEnvironment();
+    let dawn: Dawn;
     try {
-      // Unquantized timestamps: engine.profile() times single kernels of a few microseconds.
-      const gpu = dawn.create([...flags, 'disable-dawn-features=timestamp_quantization']);
-      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-      return adapter ? { gpu, adapter } : null;
+      dawn = await import('webgpu') as unknown as Dawn;
+    } catch (err) {
+      dawnModule = null; // let a later call retry after `npm install webgpu`
+      throw new MissingDependencyError('createEngine: WebGPU in Node comes from Dawn\'s bindings, which are not installed: ' +
+        'run `npm install webgpu` (and have a Vulkan loader, e.g. `apt-get install libvulkan1`). ' +
+        `Cause: ${(err as Error).message}`);
+    }
+    Object.assign(globalThis, dawn.globals);
+    return dawn;
+  })();
+  return dawnModule;
+}
+
+/** One Dawn instance per flag set, for the life of the process. */
+const instances = new Map<string, GPU>();
+
+function instanceFor(dawn: Dawn, flags: readonly string[]): GPU {
+  const key = flags.join(' ');
+  let gpu = instances.get(key);
+  if (!gpu) {
+    gpu = dawn.create([...flags, ...COMMON_FLAGS]);
+    instances.set(key, gpu);
+  }
+  return gpu;
+}
+
+/** How many Dawn instances this process holds (for the lifecycle test). */
+export function dawnInstanceCount(): number {
+  return instances.size;
+}
+
+export async function requestNodeAdapter(choice: string | undefined): Promise<NodeAdapter> {
+  const dawn = await loadDawn();
+  const tryAdapter = async (flags: string[]): Promise<NodeAdapter | null> => {
+    let gpu: GPU;
+    try {
+      gpu = instanceFor(dawn, flags);
     } catch {
       return null; // Dawn throws when no adapter has that name
     }
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+    return adapter ? { adapter, keepAlive: gpu } : null;
   };
   const byName = (name: string) => tryAdapter(['backend=vulkan', `adapter=${name}`]);
   const realGpu = async () => {
@@ -87,7 +137,7 @@ export async function requestNodeAdapter(choice: string | undefined): Promise<No
     result = await byName(wanted);
   }
   if (!result) {
-    throw new Error(`wgsl-tensor: no WebGPU adapter found in Node` + (wanted ? ` matching "${wanted}"` : '') +
+    throw new WgslTensorError(`createEngine: no WebGPU adapter found in Node` + (wanted ? ` matching "${wanted}"` : '') +
       `. Vulkan drivers seen: ${process.env.VK_ICD_FILENAMES ?? '(loader default)'}. ` +
       `Install lavapipe (mesa-vulkan-drivers from bookworm-backports) or chromium (for SwiftShader).`);
   }

@@ -93,7 +93,8 @@ export class Scheduler {
     this.lostPromise.catch(() => { /* observed by reads; avoid unhandled rejection */ });
     // Our own GPU calls run inside error scopes (error-scopes.ts), so what
     // reaches this event is not ours (the app's, on a shared device): it goes to
-    // onWarning, and preventDefault keeps the runtime from printing it.
+    // onWarning, and preventDefault keeps the runtime from printing it (Dawn's
+    // Node bindings print every uncaptured error on stdout otherwise).
     device.addEventListener?.('uncapturederror', (event: Event) => {
       event.preventDefault?.();
       warn(`uncaptured GPU error (not from wgsl-tensor's scoped calls): ${(event as GPUUncapturedErrorEvent).error.message}`);

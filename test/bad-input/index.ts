@@ -12,7 +12,8 @@ import { engineRows } from './engine.rows.js';
 import { layerSpecRows } from './layer-specs.rows.js';
 import { subsetRows } from './subset.rows.js';
 import { fitRows } from './fit.rows.js';
+import { packagingRows } from './packaging.rows.js';
 
 export const extraRows: Row[] = [
-  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows,
+  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows, ...packagingRows,
 ];
