@@ -1,7 +1,7 @@
 /**
  * Our training step as the benchmarks drive it: a Sequential model, a
  * synthetic dataset made resident on the GPU once, and a shuffled sample
- * order; each `record()` is `model.recordTrainingStep(...)` — exactly what
+ * order; each `record()` is `model.trainOnBatch(...)` — exactly what
  * `fit` calls per batch (src/nn/fit.ts): gather, forward, loss, backward,
  * one optimizer dispatch, one submit, no readback. Used by the step, kernels
  * and memory suites.
@@ -25,7 +25,7 @@ export function ourTrainingStep(engine: Engine, config: ModelConfig, batch: numb
   let step = 0;
   return {
     model,
-    record: () => { model.recordTrainingStep(dataset, order, (step++ % steps) * batch, batch); },
+    record: () => { model.trainOnBatch(dataset, { order, start: (step++ % steps) * batch, batchSize: batch }); },
     close: () => engine.sync(),
     dispose: () => { model.dispose(); dataset.dispose(); order.dispose(); },
   };

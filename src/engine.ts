@@ -174,6 +174,35 @@ export class Engine implements TensorOwner {
     return t;
   }
 
+  /**
+   * Copy `src` into `out` (a new tensor of the same shape and dtype if not
+   * given), recorded in order with the other work: no dispatch, no sync.
+   */
+  copy<D extends DType>(src: Tensor<D>, out?: Tensor<D>): Tensor<D> {
+    return this.op('copy', () => {
+      checkTensor('copy', 'src', src, this);
+      if (out !== undefined) {
+        checkTensor('copy', 'out', out, this, { dtype: src.dtype });
+        if (out.size !== src.size) throw new ShapeError(`copy: out ${describeShape(out.shape)} must have as many elements as src ${describeShape(src.shape)}`);
+        if (out.buffer === src.buffer) {
+          if (out.byteOffset === src.byteOffset) return out;
+          throw new ValueError('copy: out shares its GPU buffer with src (WebGPU copies between two buffers); copy into a separate tensor');
+        }
+      }
+      const dst = out ?? this.empty(src.shape, src.dtype);
+      this.scheduler.copy(src.buffer, src.byteOffset, dst.buffer, dst.byteOffset, src.byteLength);
+      return dst;
+    });
+  }
+
+  /** Set every element of `tensor` to zero, recorded in order with the other work (no sync). */
+  clear(tensor: Tensor): void {
+    this.op('clear', () => {
+      checkTensor('clear', 'tensor', tensor, this);
+      this.scheduler.clear(tensor.buffer, tensor.byteOffset, tensor.byteLength);
+    });
+  }
+
   /** Overwrite a tensor's data from the CPU. Pending work is submitted first, so it sees the old data. */
   write(tensor: Tensor, data: TensorData): void {
     checkTensor('write', 'tensor', tensor, this);

@@ -21,11 +21,13 @@ export {
 
 // ---- training API ----------------------------------------------------------------
 export { Sequential } from './nn/sequential.js';
-export type { SequentialOptions, ParameterEntry, Inputs, PredictOptions, PredictOutput, Prediction } from './nn/sequential.js';
+export type { SequentialOptions, ParameterEntry, Inputs, PredictOptions, PredictOutput, Prediction, TrainOnBatchOptions } from './nn/sequential.js';
 export type { SafetensorsLayout, SafetensorsLoadOptions, SafetensorsSaveOptions } from './nn/safetensors.js';
 export type { WeightsManifest, SavedWeights, Checkpoint, CheckpointManifest, TensorRecord } from './nn/checkpoint.js';
-export { dense, relu, sigmoid, tanh, maxout, dropout } from './nn/layers.js';
-export type { LayerSpec, DenseSpec, Initializer } from './nn/layers.js';
+export { dense, relu, sigmoid, tanh, maxout, dropout, residual } from './nn/layers/index.js';
+export type {
+  LayerSpec, DenseSpec, DenseOptions, ActivationSpec, MaxoutSpec, DropoutSpec, ResidualSpec, Initializer,
+} from './nn/layers/index.js';
 export { sgd, adagrad, rmsprop, adam } from './nn/optimizers.js';
 export type { Optimizer } from './nn/optimizers.js';
 export { earlyStopping, EarlyStopping } from './nn/callbacks.js';

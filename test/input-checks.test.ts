@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { dense, dropout, maxout, relu, DTypeError, ValueError } from '../src/index.js';
 import { checkTensorData } from '../src/tensor-data.js';
 import { checkEngineOptions } from '../src/engine-options.js';
-import { checkLayerSpec } from '../src/nn/layers.js';
+import { checkLayerSpec } from '../src/nn/layers/index.js';
 import { checkSubset } from '../src/data/subset-bounds.js';
 import { initWeights, SeededRandom } from '../src/nn/init.js';
 import { describeValue } from '../src/options.js';
@@ -52,7 +52,7 @@ describe('input checks', () => {
     });
   });
 
-  describe('layer specs (src/nn/layers.ts checkLayerSpec)', () => {
+  describe('layer specs (src/nn/layers/index.ts checkLayerSpec)', () => {
     it("fills a plain spec's defaults exactly as the factory does", () => {
       expect(checkLayerSpec({ kind: 'dense', inUnits: 4, outUnits: 3 }, 0)).to.deep.equal(dense(4, 3));
       expect(checkLayerSpec({ kind: 'dense', inUnits: 4, outUnits: 3, init: 'heNormal', l2: 0.01, maxNorm: 2, useBias: false }, 0))

@@ -214,10 +214,10 @@ describe('training API', function () {
     const model = new Sequential(engine, [
       dense(784, 512), relu(), dropout(0.2), dense(512, 512), relu(), dropout(0.2), dense(512, 10),
     ], { optimizer: rmsprop() });
-    model.recordTrainingStep(data, order, 0, rows); // warm-up: pipelines compile
+    model.trainOnBatch(data, { order, start: 0, batchSize: rows }); // warm-up: pipelines compile
     await engine.sync();
     const before = engine.stats();
-    for (let s = 0; s < 3; s++) model.recordTrainingStep(data, order, 0, rows);
+    for (let s = 0; s < 3; s++) model.trainOnBatch(data, { order, start: 0, batchSize: rows });
     const after = engine.stats();
     // gather 1, forward 3 matmuls + 2 dropouts, loss 1, backward: 3 dW+db matmuls and
     // 2 gated dX matmuls, optimizer 1.

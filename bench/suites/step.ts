@@ -3,7 +3,7 @@
  * cross-entropy, backward, RMSprop) in ms/step and samples/s, for the MLP and
  * the maxout net of bench/models.ts (neither with dropout) at batch 256.
  *
- * Ours is timed over K back-to-back `recordTrainingStep` calls closed by one
+ * Ours is timed over K back-to-back `model.trainOnBatch` calls closed by one
  * `engine.sync()` (K picked so a repetition lasts ~0.3–0.5 s), after warm-up
  * steps. The engine's counters (`engine.stats()`) give dispatches, submits
  * and reads per step over the same K steps: the design promises one submit

@@ -20,8 +20,9 @@
  * continue from, checksum, finiteness — and only then writes to the GPU, so
  * on any error the model is unchanged.
  */
-import type { Sequential, ParameterEntry } from './sequential.js';
-import type { LayerSpec } from './layers.js';
+import type { TrainingStep } from './training-step.js';
+import type { ParameterEntry } from './layer-plan.js';
+import type { LayerSpec } from './layers/index.js';
 import type { LossName } from './losses.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { MAX_DROPOUT_STEP } from '../ops/dropout.js';
@@ -93,12 +94,6 @@ export interface Checkpoint {
 
 // ---- saving ------------------------------------------------------------------------
 
-/**
- * Models inside an epoch of fit (marked by fit.ts). fit resumes at epoch
- * starts, so a checkpoint taken mid-epoch (say from onBatchEnd) could not be
- * resumed exactly: refuse it rather than save something subtly wrong.
- */
-export const midEpoch = new WeakSet<Sequential>();
 
 /** Packs flat tensors (GPU layout, with padding) into one little-endian buffer. */
 class Packer {
@@ -126,17 +121,17 @@ class Packer {
   }
 }
 
-export async function encodeWeights(model: Sequential): Promise<SavedWeights> {
+export async function encodeWeights(model: TrainingStep): Promise<SavedWeights> {
   const packer = new Packer();
   packer.addFlat(await model.flatParams.read(), model.parameters);
   const manifest: WeightsManifest = {
-    format: 'wgsl-tensor-weights', version: 1, tensors: packer.records, layers: model.layers.map((l) => ({ ...l })),
+    format: 'wgsl-tensor-weights', version: 1, tensors: packer.records, layers: copyLayers(model.layers),
   };
   return { manifest, data: packer.finish() };
 }
 
-export async function encodeCheckpoint(model: Sequential): Promise<Checkpoint> {
-  if (midEpoch.has(model)) {
+export async function encodeCheckpoint(model: TrainingStep): Promise<Checkpoint> {
+  if (model.midEpoch) {
     throw new ValueError(`saveCheckpoint: called in the middle of epoch ${model.epochCount} (from onBatchEnd?); ` +
       'save at an epoch end (onEpochEnd or a callback), where fit can resume');
   }
@@ -152,7 +147,7 @@ export async function encodeCheckpoint(model: Sequential): Promise<Checkpoint> {
   const unsummed: Omit<CheckpointManifest, 'checksum'> = {
     format: 'wgsl-tensor-checkpoint',
     version: CHECKPOINT_VERSION,
-    layers: model.layers.map((l) => ({ ...l })),
+    layers: copyLayers(model.layers),
     loss: model.loss,
     seed: model.seed,
     stepCount,
@@ -166,13 +161,13 @@ export async function encodeCheckpoint(model: Sequential): Promise<Checkpoint> {
 // ---- loading: decode and check on the CPU, then write -------------------------------
 
 /** Decodes weights saved by saveWeights into the model's flat layout; throws before any GPU write. */
-export function decodeWeights(model: Sequential, saved: SavedWeights): Float32Array {
+export function decodeWeights(model: TrainingStep, saved: SavedWeights): Float32Array {
   const fn = 'loadWeights';
   const m = checkManifest(fn, saved, 'wgsl-tensor-weights', 1, ['format', 'version', 'tensors', 'layers']);
   const data = checkData(fn, saved.data);
   const placed = placeRecords(fn, 'manifest.tensors', m['tensors'], model.parameters, '', data);
   checkLayout(fn, placed, data);
-  const flat = new Float32Array(model.parameterBufferLength);
+  const flat = new Float32Array(model.plan.bufferLength);
   readValues(fn, placed, data, flat);
   return flat;
 }
@@ -188,7 +183,7 @@ export interface DecodedCheckpoint {
 
 const CHECKPOINT_FIELDS = ['format', 'version', 'layers', 'loss', 'seed', 'stepCount', 'epochCount', 'weights', 'optimizer', 'checksum'];
 
-export function decodeCheckpoint(model: Sequential, checkpoint: Checkpoint): DecodedCheckpoint {
+export function decodeCheckpoint(model: TrainingStep, checkpoint: Checkpoint): DecodedCheckpoint {
   const fn = 'loadCheckpoint';
   const m = checkManifest(fn, checkpoint, 'wgsl-tensor-checkpoint', CHECKPOINT_VERSION, CHECKPOINT_FIELDS);
   const data = checkData(fn, checkpoint.data);
@@ -240,10 +235,10 @@ export function decodeCheckpoint(model: Sequential, checkpoint: Checkpoint): Dec
     throw new ValueError(`${fn}: data checksum is 0x${hex(sum)} (over the manifest and the data) but manifest.checksum is ` +
       `${typeof m['checksum'] === 'number' ? `0x${hex(m['checksum'])}` : describeValue(m['checksum'])} (corrupt data)`);
   }
-  const params = new Float32Array(model.parameterBufferLength);
+  const params = new Float32Array(model.plan.bufferLength);
   readValues(fn, weights, data, params);
   const state = slots.map((placed) => {
-    const flat = new Float32Array(model.parameterBufferLength);
+    const flat = new Float32Array(model.plan.bufferLength);
     readValues(fn, placed, data, flat);
     return flat;
   });
@@ -251,11 +246,12 @@ export function decodeCheckpoint(model: Sequential, checkpoint: Checkpoint): Dec
 }
 
 /** Write a decoded checkpoint into the model (plain buffer writes, in order with training). */
-export function applyCheckpoint(model: Sequential, decoded: DecodedCheckpoint): void {
+export function applyCheckpoint(model: TrainingStep, decoded: DecodedCheckpoint): void {
   model.engine.write(model.flatParams, decoded.params);
   model.optimizer.state().forEach((t, i) => model.engine.write(t, decoded.state[i]!));
   model.stepCount = decoded.stepCount;
   model.epochCount = decoded.epochCount;
+  model.midEpoch = false; // a consistent state again: the checkpoint's epoch end
 }
 
 // ---- checks shared by both ------------------------------------------------------------
@@ -382,25 +378,37 @@ function describeRecord(t: Partial<TensorRecord> | null | undefined): string {
 /** Layers that change parameter shapes are ShapeErrors; other settings (rates, l2) ValueErrors. `init` is ignored: the weights come from the file. */
 const SHAPE_KEYS = new Set(['kind', 'inUnits', 'outUnits', 'useBias', 'units', 'pieces']);
 
-function checkLayers(fn: string, saved: unknown, layers: readonly LayerSpec[]): void {
+function checkLayers(fn: string, saved: unknown, layers: readonly LayerSpec[], where = ''): void {
   if (!Array.isArray(saved) || saved.length !== layers.length) {
-    throw new ShapeError(`${fn}: checkpoint has ${Array.isArray(saved) ? saved.length : describeValue(saved)} layers, this model has ${layers.length}`);
+    throw new ShapeError(`${fn}: checkpoint has ${Array.isArray(saved) ? saved.length : describeValue(saved)} layers${where ? ` in ${where}` : ''}, ` +
+      `this model has ${layers.length}`);
   }
   layers.forEach((layer, i) => {
     const found: unknown = saved[i];
     const other = (found !== null && typeof found === 'object' ? found : {}) as Record<string, unknown>;
     const mine = layer as unknown as Record<string, unknown>;
+    const at = `${where ? `${where} > ` : ''}layer ${i} (${layer.kind})`;
     for (const key of new Set([...Object.keys(mine), ...Object.keys(other)])) {
       const theirs = Object.hasOwn(other, key) ? other[key] : undefined;
       if (key === 'init' || theirs === mine[key]) continue;
+      // A block's branch: the same checks, one level down.
+      if (key === 'layers' && Array.isArray(mine[key]) && other['kind'] === layer.kind) {
+        checkLayers(fn, theirs, mine[key] as LayerSpec[], at);
+        continue;
+      }
       const Err = SHAPE_KEYS.has(key) ? ShapeError : ValueError;
-      throw new Err(`${fn}: layer ${i} (${layer.kind}) has ${key} ${describeValue(theirs)} in the checkpoint but ${describeValue(mine[key])} in this model`);
+      throw new Err(`${fn}: ${at} has ${key} ${describeValue(theirs)} in the checkpoint but ${describeValue(mine[key])} in this model`);
     }
   });
 }
 
+/** A deep copy of the layer specs (plain data; a block's branch is a nested list). */
+function copyLayers(layers: readonly LayerSpec[]): LayerSpec[] {
+  return JSON.parse(JSON.stringify(layers)) as LayerSpec[];
+}
+
 /** Names of the optimizer's state slots ('v' for RMSprop, 'm', 'v' for Adam ...). */
-function stateNames(model: Sequential): readonly string[] {
+function stateNames(model: TrainingStep): readonly string[] {
   const { optimizer } = model;
   return optimizer.stateNames ?? optimizer.state().map((_, i) => `state${i}`);
 }

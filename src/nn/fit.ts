@@ -3,7 +3,7 @@
  *
  * Per epoch: shuffle the sample order on the CPU (seeded), upload it (one small
  * write), then for each mini-batch record one whole training step and submit
- * it (model.recordTrainingStep: one submit, no readback). Loss and correct
+ * it (TrainingStep.record, src/nn/training-step.ts: one submit, no readback). Loss and correct
  * counts accumulate on the GPU; the CPU reads them asynchronously every
  * `metricsEvery` steps — awaiting the previous read only then, so the CPU runs
  * at most ~2N steps ahead of the GPU — and once at the end of the epoch.
@@ -33,7 +33,6 @@ import { checkCallbacks, type BatchLogs, type Callback, type EpochLogs, type Fit
 import { defaultProgressStream, defaultVerbose, ProgressBar, type ProgressStream } from './progress-bar.js';
 import { SeededRandom } from './init.js';
 import type { Inputs, Sequential } from './sequential.js';
-import { midEpoch } from './checkpoint.js';
 
 export interface FitOptions {
   /** Train up to this epoch count (default 1). */
@@ -186,6 +185,7 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
     }
   };
 
+  const training = model.trainingStep;
   model.activity = 'fit';
   model.stopTraining = false;
   let finished = false;
@@ -198,14 +198,14 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
       // Seeded by (model seed, epoch) only, so a run resumed at `initialEpoch` shuffles like an uninterrupted one.
       const perm = o.shuffle ? new SeededRandom((model.seed * 1000003 + epoch) >>> 0).permutation(n) : null;
       engine.write(order, perm ?? Uint32Array.from({ length: n }, (_, i) => i));
-      midEpoch.add(model);
-      model.resetMetrics();
+      training.midEpoch = true;
+      training.resetMetrics();
       let pending: { read: Promise<{ lossSum: number; correct: number }>; step: number; samples: number } | null = null;
       // The newest metrics read back so far, for the batch hooks.
       const latest = { loss: undefined as number | undefined, accuracy: undefined as number | undefined, batches: 0 };
 
       const readMetrics = (step: number, samples: number) => {
-        const read = observed(model.readMetrics());
+        const read = observed(training.readMetrics());
         read.then((m) => {
           if (step > latest.batches) Object.assign(latest, { loss: m.lossSum / samples, accuracy: m.correct / samples, batches: step });
         }, () => { /* reported where awaited */ });
@@ -228,7 +228,7 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
         const rows = Math.min(o.batchSize, n - start);
         await batchHook((cb) => cb.onBatchBegin?.(s, batchLogs(rows)));
         assertAlive(`epoch ${epoch + 1}, step ${s + 1} of ${steps}`);
-        model.recordTrainingStep(data, order, start, rows);
+        training.record(data, order, start, rows);
         history.steps++;
         if ((s + 1) % o.metricsEvery === 0 && s + 1 < steps) {
           if (pending) await check(pending);
@@ -245,8 +245,8 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
         logs.val_loss = v.loss;
         logs.val_accuracy = v.accuracy;
       }
-      midEpoch.delete(model);
-      model.epochCount = epoch + 1; // before the callbacks, so a checkpoint saved there records this epoch as done
+      training.midEpoch = false;
+      training.epochCount = epoch + 1; // before the callbacks, so a checkpoint saved there records this epoch as done
       lastLogs = logs;
       history.epoch.push(epoch);
       for (const key of Object.keys(logs) as (keyof EpochLogs)[]) history.history[key]!.push(logs[key]!);
@@ -260,7 +260,7 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
     model.activity = null;
     // A finished epoch leaves the model resumable; a half-done one (a hook threw,
     // the device was lost) stays marked, so saveCheckpoint keeps refusing it.
-    if (finished) midEpoch.delete(model);
+    if (finished) training.midEpoch = false;
     order.dispose();
     if (train.owned) train.data.dispose();
     if (validation?.owned) validation.data.dispose();

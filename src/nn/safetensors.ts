@@ -26,7 +26,7 @@
  */
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { checkChoice, checkOptions, describeValue, suggest } from '../options.js';
-import type { ParameterEntry } from './sequential.js';
+import type { ParameterEntry } from './layer-plan.js';
 
 export type SafetensorsLayout = 'keras' | 'pytorch';
 
@@ -70,11 +70,10 @@ interface Expected {
 function expectedTensors(model: SafetensorsModel, layout: SafetensorsLayout): Expected[] {
   return model.parameters.map((entry) => {
     if (layout === 'keras') return { name: entry.name, shape: [...entry.shape], entry, transposed: false };
-    const [, index, kind] = /^[a-z]+_(\d+)\/(kernel|bias)$/.exec(entry.name) ?? [];
-    if (index === undefined) throw new ValueError(`safetensors: parameter ${entry.name} has no PyTorch name`);
-    return kind === 'kernel'
-      ? { name: `${index}.weight`, shape: [entry.shape[1]!, entry.shape[0]!], entry, transposed: true }
-      : { name: `${index}.bias`, shape: [...entry.shape], entry, transposed: false };
+    // The layer records say how PyTorch names and stores each parameter (src/nn/layers/*.ts).
+    return entry.pytorchTransposed
+      ? { name: entry.pytorchName, shape: [entry.shape[1]!, entry.shape[0]!], entry, transposed: true }
+      : { name: entry.pytorchName, shape: [...entry.shape], entry, transposed: false };
   });
 }
 

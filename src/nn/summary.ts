@@ -15,48 +15,40 @@
  * last line reports the flat GPU buffer, whose tensors start at 64-float
  * (256-byte) aligned offsets, separately.
  */
-import type { LayerSpec } from './layers.js';
-
-/** What the table needs of a model (Sequential satisfies it). */
-export interface SummarizedModel {
-  readonly layers: readonly LayerSpec[];
-  readonly outputUnits: readonly number[];
-  readonly parameterCount: number;
-  readonly parameterBufferLength: number;
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  dense: 'Dense', relu: 'ReLU', sigmoid: 'Sigmoid', tanh: 'Tanh', maxout: 'Maxout', dropout: 'Dropout',
-};
+import type { ModelPlan, PlannedLayer } from './layer-plan.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** Weights and biases of one layer. */
-export function layerParameterCount(layer: LayerSpec): number {
-  return layer.kind === 'dense' ? layer.inUnits * layer.outUnits + (layer.useBias ? layer.outUnits : 0) : 0;
+/** Parameters of a planned layer, its branch's included. */
+function layerParameterCount(layer: PlannedLayer): number {
+  return layer.parameters.reduce((sum, p) => sum + p.size, 0) + layer.children.reduce((sum, c) => sum + layerParameterCount(c), 0);
 }
 
-export function modelSummary(model: SummarizedModel): string {
-  const rows = model.layers.map((layer, i) => [
-    `${layer.kind}_${i} (${Object.hasOwn(TYPE_NAMES, layer.kind) ? TYPE_NAMES[layer.kind] : layer.kind})`,
-    `[batch, ${model.outputUnits[i]}]`,
-    count(layerParameterCount(layer)),
+/** Table rows: each layer, a block's branch below it indented. */
+function rows(layers: readonly PlannedLayer[], depth: number): string[][] {
+  return layers.flatMap((layer) => [
+    [`${'  '.repeat(depth)}${layer.name.split('/').pop()} (${layer.kind.title})`, `[batch, ${layer.outUnits}]`, count(layerParameterCount(layer))],
+    ...rows(layer.children, depth + 1),
   ]);
+}
+
+export function modelSummary(plan: ModelPlan): string {
+  const body = rows(plan.layers, 0);
   const header = ['Layer (type)', 'Output Shape', 'Param #'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)) + 2);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)) + 2);
   const format = (r: string[]) => (r[0]!.padEnd(widths[0]!) + r[1]!.padEnd(widths[1]!) + r[2]!.padStart(widths[2]!)).trimEnd();
   const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0));
-  const padding = model.parameterBufferLength - model.parameterCount;
+  const padding = plan.bufferLength - plan.parameterCount;
   return [
     'Model: "sequential"',
     rule('━'),
     format(header),
     rule('━'),
-    ...rows.map(format),
+    ...body.map(format),
     rule('━'),
-    `Total params: ${count(model.parameterCount)}`,
-    `Trainable params: ${count(model.parameterCount)}`,
+    `Total params: ${count(plan.parameterCount)}`,
+    `Trainable params: ${count(plan.parameterCount)}`,
     'Non-trainable params: 0',
-    `Parameter buffer: ${count(model.parameterBufferLength)} floats (${count(padding)} padding)`,
+    `Parameter buffer: ${count(plan.bufferLength)} floats (${count(padding)} padding)`,
   ].join('\n');
 }

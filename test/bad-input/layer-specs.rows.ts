@@ -2,7 +2,7 @@
  * Plain-object layer specs given to Sequential ({ kind: 'dense', ... } written
  * by hand or read from a file): each gets the checks of its factory (an
  * unknown init used to give zero weights, a negative l2 was accepted) and
- * nothing is allocated before they pass (src/nn/layers.ts checkLayerSpec).
+ * nothing is allocated before they pass (src/nn/layers/index.ts checkLayerSpec).
  */
 import { Sequential, dense, relu, ValueError } from '../../src/index.js';
 import type { LayerSpec } from '../../src/index.js';
