@@ -13,7 +13,8 @@ import { layerSpecRows } from './layer-specs.rows.js';
 import { subsetRows } from './subset.rows.js';
 import { fitRows } from './fit.rows.js';
 import { packagingRows } from './packaging.rows.js';
+import { residualRows } from './residual.rows.js';
 
 export const extraRows: Row[] = [
-  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows, ...packagingRows,
+  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows, ...packagingRows, ...residualRows,
 ];
