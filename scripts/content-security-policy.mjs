@@ -16,7 +16,7 @@ const DIRECTIVES = [
   ['default-src', ["'self'"]],
   ['script-src', ["'self'", "'wasm-unsafe-eval'", 'blob:']],
   ['worker-src', ["'self'", 'blob:']],
-  ['img-src', ["'self'", 'data:', 'blob:']],
+  ['img-src', ["'self'", 'data:']],
   ['style-src', ["'self'"]],
   ['object-src', ["'none'"]],
   ['base-uri', ["'none'"]],

@@ -194,6 +194,15 @@ export async function startStaticServer(mounts, options = {}) {
     if (!file) return send(res, 404, 'not found\n');
     serveFile(req, res, file);
   });
+  // CONNECT never reaches the request handler (Node hands it to 'connect', and
+  // closes the connection when nobody listens): refuse it like any other method.
+  server.on('connect', (req, socket) => {
+    socket.on('error', () => socket.destroy());
+    const body = `method CONNECT not allowed (allowed: ${ALLOW})\n`;
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: ${ALLOW}\r\nContent-Type: text/plain; charset=utf-8\r\n`
+      + `Content-Security-Policy: ${plainPolicy}\r\nX-Content-Type-Options: nosniff\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   // Requests Node's parser rejects (malformed, oversized headers, timeouts):
   // answer on the raw socket when it can still be written, else drop it.
   server.on('clientError', (err, socket) => {
