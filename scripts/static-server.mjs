@@ -20,6 +20,7 @@
 //    the client sees a truncated response rather than a complete one;
 //  - malformed requests get 400 (431 for oversized headers) from a
 //    `clientError` handler, and a failed accept() is logged, not thrown.
+// scripts/test-server.mjs checks each of these.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -216,8 +217,9 @@ export async function startStaticServer(mounts, options = {}) {
     server.once('error', fail);
     server.listen(options.port ?? 0, '127.0.0.1', () => { server.off('error', fail); ok(); });
   });
-  // From here on 'error' means a failed accept(), e.g. EMFILE: libuv has
-  // already dropped that connection and the server goes on listening.
+  // From here on 'error' means a failed accept() (EMFILE or ENFILE where
+  // libuv's reserve descriptor could not help): that one connection is lost,
+  // the server goes on listening.
   server.on('error', (err) => log(`static server: connection dropped: ${err.code ?? err.message}`));
   const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   for (const name of LOOPBACK_NAMES) ownHosts.add(name).add(`${name}:${port}`);

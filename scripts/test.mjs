@@ -1,8 +1,9 @@
 // `npm test`: type check, bundle the specs, run them in Node (Dawn) and in
 // headless Chromium, and end with one line "N passed, N failed" summing both.
 //   npm test -- --grep <pattern>    only matching tests
-//   npm test -- --node | --browser | --demo | --bench  one runtime only (demo: the page's end-to-end test;
-//                                   bench: the benchmark harness in --tiny mode, scripts/test-bench.mjs)
+//   npm test -- --node | --browser | --demo | --bench | --server  one runtime only (demo: the page's end-to-end test;
+//                                   bench: the benchmark harness in --tiny mode, scripts/test-bench.mjs;
+//                                   server: the static server under abuse, scripts/test-server.mjs)
 //   TEST_FILES=matmul,softmax npm test  only spec files whose path contains one of these
 //   TEST_BUILD_DIR=build/test-x        keep parallel runs apart
 //   npm test -- --no-typecheck          skip tsc (quick iterations)
@@ -13,7 +14,7 @@ const args = process.argv.slice(2);
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
 const only = args.includes('--node') ? 'node' : args.includes('--browser') ? 'browser' : args.includes('--demo') ? 'demo'
-  : args.includes('--bench') ? 'bench' : null;
+  : args.includes('--bench') ? 'bench' : args.includes('--server') ? 'server' : null;
 
 const typecheck = !args.includes('--no-typecheck');
 if (typecheck) console.log('typecheck: tsc --noEmit');
@@ -52,12 +53,12 @@ function runSuite(name, script) {
 let passed = 0;
 let failed = 0;
 const suites = [['node', 'scripts/test-node.mjs'], ['browser', 'scripts/test-browser.mjs'], ['demo', 'scripts/test-demo.mjs'],
-  ['bench', 'scripts/test-bench.mjs']];
+  ['bench', 'scripts/test-bench.mjs'], ['server', 'scripts/test-server.mjs']];
 for (const [name, script] of suites) {
   if (only && only !== name) continue;
-  // the demo's end-to-end test and the bench harness's tiny run come with the
-  // full suite, not with --grep / TEST_FILES filters
-  if ((name === 'demo' || name === 'bench') && !only && (grep || process.env.TEST_FILES)) continue;
+  // the demo's end-to-end test, the bench harness's tiny run and the server's
+  // tests come with the full suite, not with --grep / TEST_FILES filters
+  if ((name === 'demo' || name === 'bench' || name === 'server') && !only && (grep || process.env.TEST_FILES)) continue;
   const r = await runSuite(name, script);
   passed += r.passed;
   failed += r.failed;
