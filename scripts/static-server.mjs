@@ -66,6 +66,15 @@ function fileErrorStatus(err) {
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
 export async function startStaticServer(mounts, options = {}) {
+  for (const key of Object.keys(options)) {
+    if (key !== 'port' && key !== 'log') throw new TypeError(`startStaticServer: unknown option "${key}" (known: port, log)`);
+  }
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) {
+    throw new RangeError(`startStaticServer: options.port must be an integer from 0 (any free port) to 65535, got ${String(options.port)}`);
+  }
+  if (options.log !== undefined && typeof options.log !== 'function') {
+    throw new TypeError(`startStaticServer: options.log must be a function, got ${typeof options.log}`);
+  }
   const log = options.log ?? ((message) => console.error(message));
   const roots = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix.endsWith('/') ? prefix : prefix + '/', path.resolve(dir)])
