@@ -191,7 +191,7 @@ export async function startStaticServer(mounts, options = {}) {
   const server = http.createServer((req, res) => {
     const hosts = req.headersDistinct.host ?? [];
     if (hosts.length !== 1 || !ownHosts.has(hosts[0].toLowerCase())) {
-      const given = hosts.length === 0 ? 'no Host header' : `Host ${hosts.map((h) => JSON.stringify(h)).join(', ')}`;
+      const given = hosts.length === 0 ? 'no Host header' : `Host ${hosts.map((h) => JSON.stringify(h.slice(0, 100))).join(', ')}`;
       return send(res, 421, `misdirected request: ${given}; this server answers only to ${[...ownHosts].filter((h) => h.includes(':')).join(', ')}\n`,
         { Connection: 'close' });
     }
