@@ -173,7 +173,7 @@ async function runTests() {
       assert(r.status === 200 && r.body.toString() === MARKER, `Host ${host}: ${r.status}`);
     }
     for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1.nip.io:${port}`, `localhost.evil.example:${port}`,
-      `127.0.0.1:${port + 1}`, 'localhost:80', `0.0.0.0:${port}`, `127.1:${port}`, `[::1]:1`, `localhost.:${port}`, '']) {
+      `127.0.0.1:${port + 1}`, 'localhost:80', `0.0.0.0:${port}`, `127.1:${port}`, `[::1]:1`, `localhost.:${port}`, '', 'x'.repeat(5000)]) {
       const r = await get('/ok.txt', { host });
       assert(r.status === 421, `Host ${JSON.stringify(host)}: ${r.status}`);
       assert(/misdirected request/.test(r.body.toString()) && r.body.length < 300, `Host ${host}: body ${r.body}`);
