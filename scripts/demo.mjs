@@ -28,11 +28,26 @@ export async function serveDemo(port = 0) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
+  const usage = 'usage: npm run demo [-- --port N | --build-only]';
+  const fail = (message) => {
+    console.error(`demo: ${message}\n${usage}`);
+    process.exit(2);
+  };
+  const at = args.indexOf('--port');
+  const portText = at >= 0 ? args[at + 1] : '0';
+  for (const [i, a] of args.entries()) {
+    if (a !== '--port' && a !== '--build-only' && !(i === at + 1 && at >= 0)) fail(`unknown argument ${JSON.stringify(a)}`);
+  }
+  if (!/^\d{1,5}$/.test(portText ?? '') || Number(portText) > 65535) {
+    fail(`--port needs a port number from 0 (any free port) to 65535, got ${portText === undefined ? 'nothing' : JSON.stringify(portText)}`);
+  }
   if (args.includes('--build-only')) {
     console.log(`built ${await buildDemo()}/`);
   } else {
-    const at = args.indexOf('--port');
-    const server = await serveDemo(at >= 0 ? Number(args[at + 1]) : 0);
+    const server = await serveDemo(Number(portText)).catch((err) => {
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES') fail(`cannot listen on 127.0.0.1:${portText} (${err.code})`);
+      throw err;
+    });
     console.log(`wgsl-tensor demo: ${server.url}  (Ctrl-C to stop)`);
     console.log('Chrome/Edge with WebGPU needed; on Linux start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan');
   }

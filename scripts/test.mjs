@@ -1,9 +1,10 @@
 // `npm test`: type check, bundle the specs, run them in Node (Dawn) and in
 // headless Chromium, and end with one line "N passed, N failed" summing both.
 //   npm test -- --grep <pattern>    only matching tests
-//   npm test -- --node | --browser | --demo | --bench | --consumer  one runtime only (demo: the page's end-to-end test;
+//   npm test -- --node | --browser | --demo | --bench | --consumer | --server  one runtime only (demo: the page's end-to-end test;
 //                                   bench: the benchmark harness in --tiny mode, scripts/test-bench.mjs;
-//                                   consumer: the packed package installed into a fresh project, scripts/test-consumer.mjs)
+//                                   consumer: the packed package installed into a fresh project, scripts/test-consumer.mjs;
+//                                   server: the static server under abuse, scripts/test-server.mjs)
 //   TEST_FILES=matmul,softmax npm test  only spec files whose path contains one of these
 //   TEST_BUILD_DIR=build/test-x        keep parallel runs apart
 //   npm test -- --no-typecheck          skip tsc (quick iterations)
@@ -14,7 +15,7 @@ const args = process.argv.slice(2);
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
 const only = args.includes('--node') ? 'node' : args.includes('--browser') ? 'browser' : args.includes('--demo') ? 'demo'
-  : args.includes('--bench') ? 'bench' : args.includes('--consumer') ? 'consumer' : null;
+  : args.includes('--bench') ? 'bench' : args.includes('--consumer') ? 'consumer' : args.includes('--server') ? 'server' : null;
 
 const typecheck = !args.includes('--no-typecheck');
 if (typecheck) console.log('typecheck: tsc --noEmit');
@@ -53,12 +54,12 @@ function runSuite(name, script) {
 let passed = 0;
 let failed = 0;
 const suites = [['node', 'scripts/test-node.mjs'], ['browser', 'scripts/test-browser.mjs'], ['demo', 'scripts/test-demo.mjs'],
-  ['bench', 'scripts/test-bench.mjs'], ['consumer', 'scripts/test-consumer.mjs']];
+  ['bench', 'scripts/test-bench.mjs'], ['consumer', 'scripts/test-consumer.mjs'], ['server', 'scripts/test-server.mjs']];
 for (const [name, script] of suites) {
   if (only && only !== name) continue;
-  // the demo's end-to-end test, the bench harness's tiny run and the consumer
-  // test come with the full suite, not with --grep / TEST_FILES filters
-  if ((name === 'demo' || name === 'bench' || name === 'consumer') && !only && (grep || process.env.TEST_FILES)) continue;
+  // the demo's end-to-end test, the bench harness's tiny run, the consumer test
+  // and the server's tests come with the full suite, not with --grep / TEST_FILES filters
+  if (['demo', 'bench', 'consumer', 'server'].includes(name) && !only && (grep || process.env.TEST_FILES)) continue;
   const r = await runSuite(name, script);
   passed += r.passed;
   failed += r.failed;
