@@ -58,19 +58,44 @@ export function stripWgslComments(text) {
   return out.replace(/[ \t]+$/gm, '');
 }
 
+/** The WGSL prelude: shared helpers put in front of every shader in shaders/ (see wgslPlugin). */
+const PRELUDE_DIR = path.join(ROOT, 'shaders', 'common');
+
 /**
- * `import source from '.../x.wgsl'` gives the file's text (less its comments), and the
- * import also records the file's reflected layouts in src/gpu/shader-layouts.ts
- * (keyed by the text), where the kernel registry finds them. A shader that
- * wgsl_reflect cannot read, or that binds anything but buffers in group 0,
- * fails the build with its file named.
+ * The prelude's files, in name order, each as { file, text } with its
+ * comments stripped and ending in a newline (so every part starts on a line
+ * of its own and line numbers can be mapped back).
+ */
+async function preludeParts() {
+  const names = (await fs.promises.readdir(PRELUDE_DIR)).filter((n) => n.endsWith('.wgsl')).sort();
+  return Promise.all(names.map(async (name) => {
+    const text = stripWgslComments(await fs.promises.readFile(path.join(PRELUDE_DIR, name), 'utf8'));
+    return { file: `shaders/common/${name}`, text: text.endsWith('\n') ? text : `${text}\n` };
+  }));
+}
+
+/**
+ * `import source from '.../x.wgsl'` gives the file's text (less its comments)
+ * with the WGSL prelude in front of it (shaders/common/*.wgsl: the grid index,
+ * the NaN test, the activation table) when the file is one of shaders/, and
+ * the import also records, in src/gpu/shader-layouts.ts (keyed by the text),
+ * the file's reflected layouts and which lines came from which file, so the
+ * kernel registry can name the right file, line and column in a compiler
+ * message. A shader that wgsl_reflect cannot read, or that binds anything but
+ * buffers in group 0, fails the build with its file named.
  */
 export const wgslPlugin = {
   name: 'wgsl-layouts',
   setup(build) {
     build.onLoad({ filter: /\.wgsl$/ }, async (args) => {
-      const source = stripWgslComments(await fs.promises.readFile(args.path, 'utf8'));
+      const own = stripWgslComments(await fs.promises.readFile(args.path, 'utf8'));
       const file = path.relative(ROOT, args.path).split(path.sep).join('/');
+      const withPrelude = file.startsWith('shaders/') && !file.startsWith('shaders/common/');
+      const prelude = withPrelude ? await preludeParts() : [];
+      const source = prelude.map((p) => p.text).join('') + own;
+      // Lines of each part, in order: the registry maps a line of `source` back to its file.
+      const parts = [...prelude.map((p) => ({ file: p.file, lines: p.text.split('\n').length - 1 })),
+        { file, lines: own.split('\n').length }];
       let entryPoints;
       try {
         entryPoints = (await loadReflector()).reflectEntryPoints(file, source);
@@ -80,10 +105,14 @@ export const wgslPlugin = {
       const contents = [
         `import { recordShaderLayouts } from ${JSON.stringify(SHADER_LAYOUTS)};`,
         `const source = ${JSON.stringify(source)};`,
-        `recordShaderLayouts(${JSON.stringify(file)}, source, ${JSON.stringify(entryPoints)});`,
+        `recordShaderLayouts(${JSON.stringify(file)}, source, ${JSON.stringify(entryPoints)}, ${JSON.stringify(parts)});`,
         'export default source;',
       ].join('\n');
-      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+      return {
+        contents, loader: 'js', resolveDir: path.dirname(args.path),
+        // Rebuilds in watch mode also follow the prelude.
+        watchFiles: prelude.map((p) => path.join(ROOT, p.file)),
+      };
     });
   },
 };

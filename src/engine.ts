@@ -9,7 +9,9 @@ import { KernelRegistry, type CompiledKernel, type KernelSource } from './gpu/ke
 import { Scheduler } from './gpu/scheduler.js';
 import { Profiler, type ProfileEntry } from './gpu/profiler.js';
 import { tuningFor, type Tuning } from './gpu/tuning.js';
-import { Tensor, type DType, type TensorOwner } from './tensor.js';
+import { Tensor, type DType } from './tensor.js';
+import type { KernelContext, KernelDispatch } from './ops/kernel-context.js';
+import { packUniform } from './gpu/uniforms.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
 import { LimitError, ShapeError, ValueError } from './errors.js';
 import { checkEngineOptions } from './engine-options.js';
@@ -72,7 +74,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   return new Engine(acquired.device, acquired.adapterInfo, acquired.ownsDevice, acquired.keepAlive, options);
 }
 
-export class Engine implements TensorOwner {
+export class Engine implements KernelContext {
   readonly id = nextEngineId++;
   readonly registry: KernelRegistry;
   readonly pool: BufferPool;
@@ -165,6 +167,26 @@ export class Engine implements TensorOwner {
     }
     const root = base.base ?? base;
     return new Tensor<D>(this, base.buffer, [...shape], base.dtype, base.byteOffset + elementOffset * 4, root);
+  }
+
+  /**
+   * KernelContext: record one kernel launch (the ops in src/ops/ call this).
+   * The pipeline is built or taken from the cache, and the uniform's fields
+   * are packed by name from the layout the build reflected.
+   */
+  dispatch(spec: KernelDispatch): void {
+    const kernel = this.registry.pipeline(spec.kernel, spec.entryPoint, spec.constants);
+    this.scheduler.dispatch({
+      kernel,
+      buffers: spec.buffers,
+      uniform: spec.uniform === undefined ? undefined : packUniform(kernel, spec.uniform),
+      workgroups: spec.workgroups,
+    });
+  }
+
+  /** The device's limits (KernelContext). */
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
   }
 
   /** A tensor of zeros (cleared on the GPU, in order with recorded work). */
