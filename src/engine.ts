@@ -1,7 +1,11 @@
 /**
  * createEngine(): one GPU device, its kernel registry, buffer pool and
  * scheduler, and the op functions users call. Ops live in src/ops/ (one file
- * per kernel family); this class only wires them to the device.
+ * per kernel family) and see the engine only as a KernelContext
+ * (src/ops/kernel-context.ts: empty, dispatch, limits, tuning); this class
+ * implements that interface and wires each public op method to its op
+ * function in one line. Each op is documented once, here on its public method;
+ * the op functions carry only notes on how they are implemented.
  */
 import { acquireDevice, adapterName, type AdapterDescription, type DeviceOptions } from './gpu/device.js';
 import { BufferPool } from './gpu/buffer-pool.js';

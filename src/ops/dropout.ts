@@ -29,7 +29,6 @@ export interface DropoutOptions {
   step?: number;
 }
 
-/** y = x ⊙ mask, mask[i] = 1/(1−rate) with probability 1−rate, else 0. */
 export function dropout(ctx: KernelContext, x: Tensor, options: DropoutOptions): { y: Tensor<'f32'>; mask: Tensor<'f32'> } {
   checkTensor('dropout', 'x', x, ctx, { dtype: 'f32' });
   // rate and seed are required: a missing one is refused below as 'undefined'.
@@ -48,7 +47,6 @@ export function dropout(ctx: KernelContext, x: Tensor, options: DropoutOptions):
   return { y, mask };
 }
 
-/** dx = dy ⊙ mask. */
 export function dropoutBackward(ctx: KernelContext, dy: Tensor, mask: Tensor): Tensor<'f32'> {
   checkTensor('dropoutBackward', 'dy', dy, ctx, { dtype: 'f32' });
   checkTensor('dropoutBackward', 'mask', mask, ctx, { dtype: 'f32' });

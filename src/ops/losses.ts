@@ -34,11 +34,6 @@ export interface MseOptions {
   rows?: number;
 }
 
-/**
- * Mean cross-entropy of softmax(logits) against integer labels, and its
- * gradient (softmax − onehot) / rows. An out-of-range label makes its row's
- * loss and gradient NaN (see the shader header).
- */
 export function softmaxCrossEntropy(ctx: KernelContext, logits: Tensor, labels: Tensor,
   options: SoftmaxCrossEntropyOptions = {}): { loss: Tensor<'f32'>; dlogits: Tensor<'f32'> } {
   const fn = 'softmaxCrossEntropy';
@@ -70,10 +65,6 @@ export function softmaxCrossEntropy(ctx: KernelContext, logits: Tensor, labels: 
   return { loss, dlogits };
 }
 
-/**
- * Mean squared error over all elements of the real rows (Keras 'mse') and its
- * gradient 2 (pred − target) / (rows · cols); padded rows get a zero gradient.
- */
 export function mse(ctx: KernelContext, pred: Tensor, target: Tensor,
   options: MseOptions = {}): { loss: Tensor<'f32'>; dpred: Tensor<'f32'> } {
   const fn = 'mse';
@@ -99,7 +90,6 @@ export function mse(ctx: KernelContext, pred: Tensor, target: Tensor,
   return { loss, dpred };
 }
 
-/** [n, classes] f32: row r is 1 at column labels[r], 0 elsewhere (all 0 for an out-of-range label). */
 export function oneHot(ctx: KernelContext, labels: Tensor, classes: number): Tensor<'f32'> {
   checkTensor('oneHot', 'labels', labels, ctx, { dtype: 'i32', rank: 1 });
   checkNumber('oneHot', 'classes', classes, { integer: true, min: 1, max: 2 ** 31 / labels.size });

@@ -11,7 +11,6 @@ import { grid1D } from '../gpu/uniforms.js';
 
 const KERNEL = { file: 'shaders/maxout.wgsl', source };
 
-/** x [n, units * pieces] -> y [n, units] (max of each group) and argmax [n, units] u32 (index in the group). */
 export function maxout(ctx: KernelContext, x: Tensor, pieces: number): { y: Tensor<'f32'>; argmax: Tensor<'u32'> } {
   checkTensor('maxout', 'x', x, ctx, { dtype: 'f32', rank: 2 });
   checkNumber('maxout', 'pieces', pieces, { integer: true, min: 1 });
@@ -31,7 +30,6 @@ export function maxout(ctx: KernelContext, x: Tensor, pieces: number): { y: Tens
   return { y, argmax };
 }
 
-/** dx [n, units * pieces]: dy routed to each group's winning column, 0 elsewhere. */
 export function maxoutBackward(ctx: KernelContext, dy: Tensor, argmax: Tensor, pieces: number): Tensor<'f32'> {
   const fn = 'maxoutBackward';
   checkTensor(fn, 'dy', dy, ctx, { dtype: 'f32', rank: 2 });

@@ -204,7 +204,6 @@ function dispatchUpdate(ctx: KernelContext, entryPoint: string, constants: Recor
   }
 }
 
-/** w -= lr (g + l2 w). */
 export function sgd(ctx: KernelContext, params: Tensor, grads: Tensor, options: SgdOptions): void {
   checkUpdateTensors('sgd', ctx, [['params', params]], [['grads', grads]]);
   const o = updateOptions('sgd', options);
@@ -212,7 +211,6 @@ export function sgd(ctx: KernelContext, params: Tensor, grads: Tensor, options: 
   dispatchUpdate(ctx, 'sgd', {}, { weights: params, grads }, params.size, { lr, l2 });
 }
 
-/** velocity = momentum velocity - lr g; w += velocity (or Nesterov: w += momentum velocity - lr g). */
 export function momentum(ctx: KernelContext, params: Tensor, grads: Tensor, velocity: Tensor, options: MomentumOptions): void {
   const fn = 'momentum';
   checkUpdateTensors(fn, ctx, [['params', params], ['velocity', velocity]], [['grads', grads]]);
@@ -224,7 +222,6 @@ export function momentum(ctx: KernelContext, params: Tensor, grads: Tensor, velo
     params.size, { lr, l2, momentum: mu });
 }
 
-/** accum += g^2; w -= lr g / (sqrt(accum) + eps). */
 export function adagrad(ctx: KernelContext, params: Tensor, grads: Tensor, accum: Tensor, options: AdagradOptions): void {
   const fn = 'adagrad';
   checkUpdateTensors(fn, ctx, [['params', params], ['accum', accum]], [['grads', grads]]);
@@ -234,7 +231,6 @@ export function adagrad(ctx: KernelContext, params: Tensor, grads: Tensor, accum
   dispatchUpdate(ctx, 'adagrad', {}, { weights: params, grads, accum }, params.size, { lr, l2, eps });
 }
 
-/** v = rho v + (1 - rho) g^2; w -= lr g / (sqrt(v) + eps), or lr g / sqrt(v + eps) with epsInsideSqrt. */
 export function rmsprop(ctx: KernelContext, params: Tensor, grads: Tensor, v: Tensor, options: RmspropOptions): void {
   const fn = 'rmsprop';
   checkUpdateTensors(fn, ctx, [['params', params], ['v', v]], [['grads', grads]]);
@@ -247,7 +243,7 @@ export function rmsprop(ctx: KernelContext, params: Tensor, grads: Tensor, v: Te
     params.size, { lr, l2, eps, rho });
 }
 
-/** Adam with bias correction; the factors 1 / (1 - beta^step) are computed here in float64. */
+/** The bias-correction factors 1 / (1 - beta^step) are computed here in float64. */
 export function adam(ctx: KernelContext, params: Tensor, grads: Tensor, m: Tensor, v: Tensor, options: AdamOptions): void {
   const fn = 'adam';
   checkUpdateTensors(fn, ctx, [['params', params], ['m', m], ['v', v]], [['grads', grads]]);
@@ -271,7 +267,6 @@ function axpyUniform(p: { n?: number; alpha?: number; rows?: number; cols?: numb
   return { n: p.n ?? 0, alpha: p.alpha ?? 0, rows: p.rows ?? 0, cols: p.cols ?? 0, max_norm: p.maxNorm ?? 0 };
 }
 
-/** y += alpha x, in place. */
 export function axpy(ctx: KernelContext, y: Tensor, x: Tensor, alpha: number): void {
   checkUpdateTensors('axpy', ctx, [['y', y]], [['x', x]]);
   checkNumber('axpy', 'alpha', alpha);
@@ -283,7 +278,6 @@ export function axpy(ctx: KernelContext, y: Tensor, x: Tensor, alpha: number): v
   });
 }
 
-/** x *= alpha, in place. */
 export function scale(ctx: KernelContext, x: Tensor, alpha: number): void {
   checkTensor('scale', 'x', x, ctx, { dtype: 'f32' });
   checkNumber('scale', 'alpha', alpha);
@@ -295,7 +289,6 @@ export function scale(ctx: KernelContext, x: Tensor, alpha: number): void {
   });
 }
 
-/** Each column of w [in, out] with L2 norm above options.maxNorm is rescaled to exactly that norm, in place. */
 export function maxNorm(ctx: KernelContext, w: Tensor, options: MaxNormOptions): void {
   const fn = 'maxNorm';
   checkTensor(fn, 'w', w, ctx, { dtype: 'f32', rank: 2 });

@@ -47,7 +47,6 @@ function firstElement(t: Tensor): { buffer: GPUBuffer; offset: number; size: num
   return { buffer: t.buffer, offset: t.byteOffset, size: 4 };
 }
 
-/** out[j] = sum over the first `rows` rows of x[r, j]. */
 export function columnSums(ctx: KernelContext, x: Tensor, options: ColumnSumsOptions = {}, fn = 'columnSums'): Tensor<'f32'> {
   checkTensor(fn, 'x', x, ctx, { dtype: 'f32', rank: 2 });
   options = checkOptions(fn, options, ['out', 'rows']);
@@ -84,7 +83,6 @@ export function columnSums(ctx: KernelContext, x: Tensor, options: ColumnSumsOpt
   return out;
 }
 
-/** argmax[r] = first column holding the maximum of row r; i32 [rows]. */
 export function argmax(ctx: KernelContext, x: Tensor): Tensor<'i32'> {
   checkTensor('argmax', 'x', x, ctx, { dtype: 'f32', rank: 2 });
   const [rows, cols] = x.shape as [number, number];
@@ -98,7 +96,6 @@ export function argmax(ctx: KernelContext, x: Tensor): Tensor<'i32'> {
   return out;
 }
 
-/** [1] f32: how many rows of x have their (first) argmax equal to the label. */
 export function countCorrect(ctx: KernelContext, x: Tensor, labels: Tensor): Tensor<'f32'> {
   checkTensor('countCorrect', 'x', x, ctx, { dtype: 'f32', rank: 2 });
   checkTensor('countCorrect', 'labels', labels, ctx, { dtype: 'i32', rank: 1 });

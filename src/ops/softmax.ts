@@ -27,7 +27,6 @@ function rowLayout(rows: number, cols: number, threadsPerRow?: 1 | 64) {
 }
 
 /**
- * y = softmax over the last dim of x [rows, cols].
  * @param threadsPerRow internal: force a layout (tests use it to reach both).
  */
 export function softmax(ctx: KernelContext, x: Tensor, threadsPerRow?: 1 | 64): Tensor<'f32'> {
@@ -44,7 +43,6 @@ export function softmax(ctx: KernelContext, x: Tensor, threadsPerRow?: 1 | 64): 
   return y;
 }
 
-/** dx = y ⊙ (dy − rowsum(dy ⊙ y)), with y the softmax output. */
 export function softmaxBackward(ctx: KernelContext, dy: Tensor, y: Tensor, threadsPerRow?: 1 | 64): Tensor<'f32'> {
   checkTensor('softmaxBackward', 'dy', dy, ctx, { dtype: 'f32', rank: 2 });
   checkTensor('softmaxBackward', 'y', y, ctx, { dtype: 'f32', rank: 2 });
