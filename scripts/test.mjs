@@ -1,9 +1,11 @@
-// `npm test`: type check, bundle the specs, run them in Node (Dawn) and in
-// headless Chromium, and end with one line "N passed, N failed" summing both.
+// `npm test`: type check, check the dependency rules, bundle the specs, run
+// them in Node (Dawn) and in headless Chromium, and end with one line
+// "N passed, N failed" summing every part.
 //   npm test -- --grep <pattern>    only matching tests
-//   npm test -- --node | --browser | --demo | --bench | --consumer  one runtime only (demo: the page's end-to-end test;
+//   npm test -- --node | --browser | --demo | --bench | --consumer | --deps  one part only (demo: the page's end-to-end test;
 //                                   bench: the benchmark harness in --tiny mode, scripts/test-bench.mjs;
-//                                   consumer: the packed package installed into a fresh project, scripts/test-consumer.mjs)
+//                                   consumer: the packed package installed into a fresh project, scripts/test-consumer.mjs;
+//                                   deps: the import rules of .dependency-cruiser.cjs, scripts/test-deps.mjs, also run with filters)
 //   TEST_FILES=matmul,softmax npm test  only spec files whose path contains one of these
 //   TEST_BUILD_DIR=build/test-x        keep parallel runs apart
 //   npm test -- --no-typecheck          skip tsc (quick iterations)
@@ -14,7 +16,7 @@ const args = process.argv.slice(2);
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
 const only = args.includes('--node') ? 'node' : args.includes('--browser') ? 'browser' : args.includes('--demo') ? 'demo'
-  : args.includes('--bench') ? 'bench' : args.includes('--consumer') ? 'consumer' : null;
+  : args.includes('--bench') ? 'bench' : args.includes('--consumer') ? 'consumer' : args.includes('--deps') ? 'deps' : null;
 
 const typecheck = !args.includes('--no-typecheck');
 if (typecheck) console.log('typecheck: tsc --noEmit');
@@ -24,7 +26,7 @@ if (tsc.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
-await buildTests();
+if (only !== 'deps') await buildTests();
 
 /** Run one runtime's script, echo its output, and parse its summary line. */
 function runSuite(name, script) {
@@ -52,7 +54,7 @@ function runSuite(name, script) {
 
 let passed = 0;
 let failed = 0;
-const suites = [['node', 'scripts/test-node.mjs'], ['browser', 'scripts/test-browser.mjs'], ['demo', 'scripts/test-demo.mjs'],
+const suites = [['deps', 'scripts/test-deps.mjs'], ['node', 'scripts/test-node.mjs'], ['browser', 'scripts/test-browser.mjs'], ['demo', 'scripts/test-demo.mjs'],
   ['bench', 'scripts/test-bench.mjs'], ['consumer', 'scripts/test-consumer.mjs']];
 for (const [name, script] of suites) {
   if (only && only !== name) continue;

@@ -23,6 +23,7 @@
 import { ShaderError, ValueError } from '../errors.js';
 import { describeValue } from '../options.js';
 import { builtLayoutsFor, sourceLocation } from './shader-layouts.js';
+import type { KernelBinding } from './kernel-binding.js';
 
 /** A WGSL file: its path (for error messages) and its text. */
 export interface KernelSource {
@@ -36,20 +37,7 @@ export interface KernelSource {
   entryPoints?: Record<string, KernelBinding[]>;
 }
 
-/** One buffer binding of a kernel, as reflected from the WGSL. */
-export interface KernelBinding {
-  name: string;
-  binding: number;
-  kind: 'uniform' | 'read-only-storage' | 'storage';
-  /** For the library's uniform struct: its layout, reflected by the build (packUniform writes fields by name). */
-  uniform?: UniformLayout;
-}
-
-/** A uniform struct of scalars: its size in bytes and each field's byte offset and type. */
-export interface UniformLayout {
-  size: number;
-  fields: { name: string; offset: number; type: 'u32' | 'i32' | 'f32' }[];
-}
+export type { KernelBinding, UniformLayout } from './kernel-binding.js';
 
 export interface CompiledKernel {
   key: string;

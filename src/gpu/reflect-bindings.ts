@@ -12,7 +12,7 @@
  */
 import { WgslReflect, ResourceType, type StructInfo, type TypeInfo } from 'wgsl_reflect';
 import { ShaderError } from '../errors.js';
-import type { KernelBinding, UniformLayout } from './kernel-registry.js';
+import type { KernelBinding, UniformLayout } from './kernel-binding.js';
 
 const SCALARS = ['u32', 'i32', 'f32'] as const;
 

@@ -8,7 +8,7 @@
  * WGSL parser ships in the runtime bundle. The text includes the WGSL prelude
  * (shaders/common/*.wgsl); `sourceLocation` maps its lines back to files.
  */
-import type { KernelBinding } from './kernel-registry.js';
+import type { KernelBinding } from './kernel-binding.js';
 
 export interface BuiltShader {
   /** Path from the repository root, e.g. 'shaders/matmul.wgsl'. */
