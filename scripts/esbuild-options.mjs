@@ -77,7 +77,7 @@ async function preludeParts() {
 /**
  * `import source from '.../x.wgsl'` gives the file's text (less its comments)
  * with the WGSL prelude in front of it (shaders/common/*.wgsl: the grid index,
- * the NaN test, the activation table) when the file is one of shaders/, and
+ * the NaN test, the activation table) unless it is one of the prelude's files, and
  * the import also records, in src/gpu/shader-layouts.ts (keyed by the text),
  * the file's reflected layouts and which lines came from which file, so the
  * kernel registry can name the right file, line and column in a compiler
@@ -90,7 +90,8 @@ export const wgslPlugin = {
     build.onLoad({ filter: /\.wgsl$/ }, async (args) => {
       const own = stripWgslComments(await fs.promises.readFile(args.path, 'utf8'));
       const file = path.relative(ROOT, args.path).split(path.sep).join('/');
-      const withPrelude = file.startsWith('shaders/') && !file.startsWith('shaders/common/');
+      // Every shader of this repository but the prelude's own files (a spec's fixture too).
+      const withPrelude = !file.startsWith('shaders/common/');
       const prelude = withPrelude ? await preludeParts() : [];
       const source = prelude.map((p) => p.text).join('') + own;
       // Lines of each part, in order: the registry maps a line of `source` back to its file.
