@@ -1,3 +1,7 @@
+/**
+ * What a dispatch carries besides its buffers: the uniform struct's bytes,
+ * packed by field name (packUniform), and the workgroup grid (grid1D).
+ */
 import type { CompiledKernel } from './kernel-registry.js';
 
 /** The values of a uniform struct's fields, by the names the WGSL gives them. */
@@ -41,8 +45,8 @@ export function packUniform(kernel: CompiledKernel, values: UniformValues): Arra
 /**
  * Workgroup grid for `count` invocations in workgroups of `workgroupSize`.
  * One dimension allows at most `maxPerDim` (65535) workgroups, so large
- * element-wise ops spill into y; shaders rebuild the linear index as
- * `(wid.y * num_workgroups.x + wid.x) * WG + local_index` and bounds-check it.
+ * element-wise ops spill into y; shaders rebuild the linear index with the
+ * prelude's `linear_index` (shaders/common/grid.wgsl) and bounds-check it.
  */
 export function grid1D(count: number, workgroupSize: number, maxPerDim = 65535): [number, number] {
   const groups = Math.max(1, Math.ceil(count / workgroupSize));
