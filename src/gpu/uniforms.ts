@@ -21,7 +21,7 @@ export function packUniform(kernel: CompiledKernel, values: UniformValues): Arra
   const where = `${kernel.file}:${kernel.entryPoint}`;
   if (!binding) throw new Error(`${where} has no uniform, yet uniform values were given`);
   const layout = binding.uniform;
-  if (!layout) throw new Error(`${where}: uniform "${binding.name}" has no reflected layout (a kernel of your own: pass its bytes)`);
+  if (!layout) throw new Error(`${where}: uniform "${binding.name}" has no reflected layout: only shaders the build reflected (the library's) are packed by name`);
   const known = new Set(layout.fields.map((f) => f.name));
   const unknown = Object.keys(values).filter((name) => !known.has(name));
   const missing = layout.fields.filter((f) => !Object.hasOwn(values, f.name)).map((f) => f.name);
