@@ -60,6 +60,8 @@ export function stripWgslComments(text) {
 
 /** The WGSL prelude: shared helpers put in front of every shader in shaders/ (see wgslPlugin). */
 const PRELUDE_DIR = path.join(ROOT, 'shaders', 'common');
+/** The module that gives the prelude's text (once per bundle). */
+const PRELUDE_MODULE = 'wgsl-prelude:text';
 
 /**
  * The prelude's files, in name order, each as { file, text } with its
@@ -75,6 +77,24 @@ async function preludeParts() {
 }
 
 /**
+ * The reflected entry points as JavaScript, with each uniform struct's layout
+ * written once and shared by the entry points that bind it (a shader's entry
+ * points all bind the same `params`): lines declaring the layouts, then
+ * `use(expression)`.
+ */
+function layoutsAsCode(entryPoints, use) {
+  const layouts = [];
+  const json = JSON.stringify(entryPoints, (key, value) => {
+    if (key !== 'uniform') return value;
+    const text = JSON.stringify(value);
+    if (!layouts.includes(text)) layouts.push(text);
+    return `@@uniform${layouts.indexOf(text)}@@`;
+  });
+  return [...layouts.map((text, i) => `const uniform${i} = ${text};`),
+    use(json.replace(/"@@uniform(\d+)@@"/g, 'uniform$1'))];
+}
+
+/**
  * `import source from '.../x.wgsl'` gives the file's text (less its comments)
  * with the WGSL prelude in front of it (shaders/common/*.wgsl: the grid index,
  * the NaN test, the activation table) unless it is one of the prelude's files, and
@@ -87,6 +107,14 @@ async function preludeParts() {
 export const wgslPlugin = {
   name: 'wgsl-layouts',
   setup(build) {
+    build.onResolve({ filter: /^wgsl-prelude:text$/ }, () => ({ path: 'text', namespace: 'wgsl-prelude' }));
+    build.onLoad({ filter: /.*/, namespace: 'wgsl-prelude' }, async () => {
+      const prelude = await preludeParts();
+      return {
+        contents: `export default ${JSON.stringify(prelude.map((p) => p.text).join(''))};`, loader: 'js',
+        watchFiles: prelude.map((p) => path.join(ROOT, p.file)),
+      };
+    });
     build.onLoad({ filter: /\.wgsl$/ }, async (args) => {
       const own = stripWgslComments(await fs.promises.readFile(args.path, 'utf8'));
       const file = path.relative(ROOT, args.path).split(path.sep).join('/');
@@ -103,10 +131,13 @@ export const wgslPlugin = {
       } catch (err) {
         return { errors: [{ text: err.message, location: { file: args.path } }] };
       }
+      // The prelude's text goes into a bundle once (a module of its own that
+      // every shader imports), not once per shader.
       const contents = [
         `import { recordShaderLayouts } from ${JSON.stringify(SHADER_LAYOUTS)};`,
-        `const source = ${JSON.stringify(source)};`,
-        `recordShaderLayouts(${JSON.stringify(file)}, source, ${JSON.stringify(entryPoints)}, ${JSON.stringify(parts)});`,
+        ...(withPrelude ? [`import prelude from ${JSON.stringify(PRELUDE_MODULE)};`] : []),
+        `const source = ${withPrelude ? 'prelude + ' : ''}${JSON.stringify(own)};`,
+        ...layoutsAsCode(entryPoints, (code) => `recordShaderLayouts(${JSON.stringify(file)}, source, ${code}, ${JSON.stringify(parts)});`),
         'export default source;',
       ].join('\n');
       return {
