@@ -2,7 +2,8 @@
 // no import loops in src/, ops see only a KernelContext, gpu/ is the bottom
 // layer, nn/ goes through ops, the CPU reference has no GPU code, and demo/ and
 // bench/ use only the public entries. Ends with "deps: N passed, N failed",
-// one per rule (a rule fails when anything breaks it).
+// one per rule (a rule fails when anything breaks it, or when it does not
+// catch the violation of it planted in test/fixtures/deps).
 //
 // Violations listed in .dependency-cruiser-known-violations.json (the baseline,
 // written by `npx depcruise-baseline -c .dependency-cruiser.cjs src bench demo`)
@@ -29,15 +30,24 @@ if (!fs.existsSync(binary)) {
   process.exit(1);
 }
 
-const args = ['--config', CONFIG, '--output-type', 'json', ...(fs.existsSync(path.join(ROOT, KNOWN)) ? ['--ignore-known', KNOWN] : []), ...SCOPE];
-const run = spawnSync(binary, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-let summary;
-try {
-  summary = JSON.parse(run.stdout).summary;
-} catch {
-  process.stdout.write(run.stdout ?? '');
-  process.stderr.write(run.stderr ?? '');
-  console.log(`deps: dependency-cruiser failed (exit status ${run.status})`);
+/** dependency-cruiser's JSON summary of `scope`, cruised from `cwd`, or null when it could not run. */
+function cruise(cwd, config, extra, scope) {
+  const run = spawnSync(binary, ['--config', config, '--output-type', 'json', ...extra, ...scope], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  try {
+    return JSON.parse(run.stdout).summary;
+  } catch {
+    process.stdout.write(run.stdout ?? '');
+    process.stderr.write(run.stderr ?? '');
+    console.log(`deps: dependency-cruiser failed in ${path.relative(ROOT, cwd) || '.'} (exit status ${run.status})`);
+    return null;
+  }
+}
+
+const summary = cruise(ROOT, CONFIG, fs.existsSync(path.join(ROOT, KNOWN)) ? ['--ignore-known', KNOWN] : [], SCOPE);
+// test/fixtures/deps breaks every rule once: each must fire there, or its pattern has stopped matching anything.
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'deps');
+const fixture = cruise(FIXTURE, path.relative(FIXTURE, path.join(ROOT, CONFIG)), [], ['src', 'bench']);
+if (!summary || !fixture) {
   console.log('deps: 0 passed, 1 failed');
   process.exit(1);
 }
@@ -53,7 +63,14 @@ for (const v of summary.violations) {
     console.log(`deps: ${v.rule.name}: ${describe(v)}`);
   }
 }
-for (const name of rules) console.log(`deps: ${broken.has(name) ? '✗' : '✓'} ${name}`);
+const fired = new Set(fixture.violations.map((v) => v.rule.name));
+for (const name of rules) {
+  if (!fired.has(name)) {
+    broken.add(name);
+    console.log(`deps: ${name} did not fire on test/fixtures/deps, which breaks it: its pattern matches nothing`);
+  }
+  console.log(`deps: ${broken.has(name) ? '✗' : '✓'} ${name}`);
+}
 console.log(`deps: ${summary.totalCruised} modules, ${summary.totalDependenciesCruised} imports`);
 console.log(`deps: ${rules.length - broken.size} passed, ${broken.size} failed`);
 process.exit(broken.size > 0 ? 1 : 0);
