@@ -58,32 +58,93 @@ export function stripWgslComments(text) {
   return out.replace(/[ \t]+$/gm, '');
 }
 
+/** The WGSL prelude: shared helpers put in front of every shader in shaders/ (see wgslPlugin). */
+const PRELUDE_DIR = path.join(ROOT, 'shaders', 'common');
+/** The module that gives the prelude's text (once per bundle). */
+const PRELUDE_MODULE = 'wgsl-prelude:text';
+
 /**
- * `import source from '.../x.wgsl'` gives the file's text (less its comments), and the
- * import also records the file's reflected layouts in src/gpu/shader-layouts.ts
- * (keyed by the text), where the kernel registry finds them. A shader that
- * wgsl_reflect cannot read, or that binds anything but buffers in group 0,
- * fails the build with its file named.
+ * The prelude's files, in name order, each as { file, text } with its
+ * comments stripped and ending in a newline (so every part starts on a line
+ * of its own and line numbers can be mapped back).
+ */
+async function preludeParts() {
+  const names = (await fs.promises.readdir(PRELUDE_DIR)).filter((n) => n.endsWith('.wgsl')).sort();
+  return Promise.all(names.map(async (name) => {
+    const text = stripWgslComments(await fs.promises.readFile(path.join(PRELUDE_DIR, name), 'utf8'));
+    return { file: `shaders/common/${name}`, text: text.endsWith('\n') ? text : `${text}\n` };
+  }));
+}
+
+/**
+ * The reflected entry points as JavaScript, with each uniform struct's layout
+ * written once and shared by the entry points that bind it (a shader's entry
+ * points all bind the same `params`): lines declaring the layouts, then
+ * `use(expression)`.
+ */
+function layoutsAsCode(entryPoints, use) {
+  const layouts = [];
+  const json = JSON.stringify(entryPoints, (key, value) => {
+    if (key !== 'uniform') return value;
+    const text = JSON.stringify(value);
+    if (!layouts.includes(text)) layouts.push(text);
+    return `@@uniform${layouts.indexOf(text)}@@`;
+  });
+  return [...layouts.map((text, i) => `const uniform${i} = ${text};`),
+    use(json.replace(/"@@uniform(\d+)@@"/g, 'uniform$1'))];
+}
+
+/**
+ * `import source from '.../x.wgsl'` gives the file's text (less its comments)
+ * with the WGSL prelude in front of it (shaders/common/*.wgsl: the grid index,
+ * the NaN test, the activation table) unless it is one of the prelude's files, and
+ * the import also records, in src/gpu/shader-layouts.ts (keyed by the text),
+ * the file's reflected layouts and which lines came from which file, so the
+ * kernel registry can name the right file, line and column in a compiler
+ * message. A shader that wgsl_reflect cannot read, or that binds anything but
+ * buffers in group 0, fails the build with its file named.
  */
 export const wgslPlugin = {
   name: 'wgsl-layouts',
   setup(build) {
+    build.onResolve({ filter: /^wgsl-prelude:text$/ }, () => ({ path: 'text', namespace: 'wgsl-prelude' }));
+    build.onLoad({ filter: /.*/, namespace: 'wgsl-prelude' }, async () => {
+      const prelude = await preludeParts();
+      return {
+        contents: `export default ${JSON.stringify(prelude.map((p) => p.text).join(''))};`, loader: 'js',
+        watchFiles: prelude.map((p) => path.join(ROOT, p.file)),
+      };
+    });
     build.onLoad({ filter: /\.wgsl$/ }, async (args) => {
-      const source = stripWgslComments(await fs.promises.readFile(args.path, 'utf8'));
+      const own = stripWgslComments(await fs.promises.readFile(args.path, 'utf8'));
       const file = path.relative(ROOT, args.path).split(path.sep).join('/');
+      // Every shader of this repository but the prelude's own files (a spec's fixture too).
+      const withPrelude = !file.startsWith('shaders/common/');
+      const prelude = withPrelude ? await preludeParts() : [];
+      const source = prelude.map((p) => p.text).join('') + own;
+      // Lines of each part, in order: the registry maps a line of `source` back to its file.
+      const parts = [...prelude.map((p) => ({ file: p.file, lines: p.text.split('\n').length - 1 })),
+        { file, lines: own.split('\n').length }];
       let entryPoints;
       try {
         entryPoints = (await loadReflector()).reflectEntryPoints(file, source);
       } catch (err) {
         return { errors: [{ text: err.message, location: { file: args.path } }] };
       }
+      // The prelude's text goes into a bundle once (a module of its own that
+      // every shader imports), not once per shader.
       const contents = [
         `import { recordShaderLayouts } from ${JSON.stringify(SHADER_LAYOUTS)};`,
-        `const source = ${JSON.stringify(source)};`,
-        `recordShaderLayouts(${JSON.stringify(file)}, source, ${JSON.stringify(entryPoints)});`,
+        ...(withPrelude ? [`import prelude from ${JSON.stringify(PRELUDE_MODULE)};`] : []),
+        `const source = ${withPrelude ? 'prelude + ' : ''}${JSON.stringify(own)};`,
+        ...layoutsAsCode(entryPoints, (code) => `recordShaderLayouts(${JSON.stringify(file)}, source, ${code}, ${JSON.stringify(parts)});`),
         'export default source;',
       ].join('\n');
-      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+      return {
+        contents, loader: 'js', resolveDir: path.dirname(args.path),
+        // Rebuilds in watch mode also follow the prelude.
+        watchFiles: prelude.map((p) => path.join(ROOT, p.file)),
+      };
     });
   },
 };

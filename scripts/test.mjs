@@ -1,10 +1,12 @@
-// `npm test`: type check, bundle the specs, run them in Node (Dawn) and in
-// headless Chromium, and end with one line "N passed, N failed" summing both.
+// `npm test`: type check, check the dependency rules, bundle the specs, run
+// them in Node (Dawn) and in headless Chromium, and end with one line
+// "N passed, N failed" summing every part.
 //   npm test -- --grep <pattern>    only matching tests
-//   npm test -- --node | --browser | --demo | --bench | --consumer | --server  one runtime only (demo: the page's end-to-end test;
+//   npm test -- --node | --browser | --demo | --bench | --consumer | --server | --deps  one part only (demo: the page's end-to-end test;
 //                                   bench: the benchmark harness in --tiny mode, scripts/test-bench.mjs;
 //                                   consumer: the packed package installed into a fresh project, scripts/test-consumer.mjs;
-//                                   server: the static server under abuse, scripts/test-server.mjs)
+//                                   server: the static server under abuse, scripts/test-server.mjs;
+//                                   deps: the import rules of .dependency-cruiser.cjs, scripts/test-deps.mjs, also run with filters)
 //   TEST_FILES=matmul,softmax npm test  only spec files whose path contains one of these
 //   TEST_BUILD_DIR=build/test-x        keep parallel runs apart
 //   npm test -- --no-typecheck          skip tsc (quick iterations)
@@ -15,7 +17,8 @@ const args = process.argv.slice(2);
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
 const only = args.includes('--node') ? 'node' : args.includes('--browser') ? 'browser' : args.includes('--demo') ? 'demo'
-  : args.includes('--bench') ? 'bench' : args.includes('--consumer') ? 'consumer' : args.includes('--server') ? 'server' : null;
+  : args.includes('--bench') ? 'bench' : args.includes('--consumer') ? 'consumer' : args.includes('--server') ? 'server'
+  : args.includes('--deps') ? 'deps' : null;
 
 const typecheck = !args.includes('--no-typecheck');
 if (typecheck) console.log('typecheck: tsc --noEmit');
@@ -25,7 +28,7 @@ if (tsc.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
-await buildTests();
+if (only !== 'deps') await buildTests();
 
 /** Run one runtime's script, echo its output, and parse its summary line. */
 function runSuite(name, script) {
@@ -53,7 +56,7 @@ function runSuite(name, script) {
 
 let passed = 0;
 let failed = 0;
-const suites = [['node', 'scripts/test-node.mjs'], ['browser', 'scripts/test-browser.mjs'], ['demo', 'scripts/test-demo.mjs'],
+const suites = [['deps', 'scripts/test-deps.mjs'], ['node', 'scripts/test-node.mjs'], ['browser', 'scripts/test-browser.mjs'], ['demo', 'scripts/test-demo.mjs'],
   ['bench', 'scripts/test-bench.mjs'], ['consumer', 'scripts/test-consumer.mjs'], ['server', 'scripts/test-server.mjs']];
 for (const [name, script] of suites) {
   if (only && only !== name) continue;

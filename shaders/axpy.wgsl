@@ -39,14 +39,10 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> scaled: array<f32>;
 @group(0) @binding(4) var<storage, read_write> matrix: array<f32>;
 
-fn linear_index(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
-  return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 @compute @workgroup_size(64)
 fn axpy(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = linear_index(wid, nwg, lid, 64u);
   if (i >= params.n) { return; }
   y[i] = y[i] + params.alpha * x[i];
 }
@@ -54,7 +50,7 @@ fn axpy(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
 @compute @workgroup_size(64)
 fn scale(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
          @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = linear_index(wid, nwg, lid, 64u);
   if (i >= params.n) { return; }
   scaled[i] = scaled[i] * params.alpha;
 }
@@ -62,7 +58,7 @@ fn scale(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
 @compute @workgroup_size(64)
 fn max_norm_columns(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
                     @builtin(local_invocation_index) lid: u32) {
-  let col = linear_index(wid, nwg, lid);
+  let col = linear_index(wid, nwg, lid, 64u);
   if (col >= params.cols) { return; }
   var sum_sq = 0.0;
   for (var r = 0u; r < params.rows; r++) {

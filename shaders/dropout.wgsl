@@ -74,14 +74,10 @@ fn philox4x32_10(counter: vec4u, key: vec2u) -> vec4u {
   return c;
 }
 
-fn linear_index(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
-  return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 @compute @workgroup_size(64)
 fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
            @builtin(local_invocation_index) lid: u32) {
-  let t = linear_index(wid, nwg, lid);
+  let t = linear_index(wid, nwg, lid, 64u);
   let first = t * 4u;
   if (first >= params.n) { return; }
   let r = philox4x32_10(vec4u(t, params.step, 0u, 0u), vec2u(params.seed, 0u));
@@ -97,7 +93,7 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3
 @compute @workgroup_size(64)
 fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = linear_index(wid, nwg, lid, 64u);
   if (i >= params.n) { return; }
   dx[i] = dy[i] * fwd_mask[i];
 }

@@ -9,24 +9,20 @@
 //
 // Override constants (each combination is its own cached pipeline):
 //   TRANSPOSE_A, TRANSPOSE_B: storage layouts above
-//   ACTIVATION: 0 linear, 1 relu, 2 sigmoid, 3 tanh (same formulas and edge
-//               conventions as shaders/activations.wgsl: NaN passes through,
-//               relu(-0) = -0, tanh(|x| > 10) = sign(x))
+//   ACTIVATION: a code of the prelude's activation table (shaders/common/activations.wgsl:
+//               0 linear, 1 relu, 2 sigmoid, 3 tanh; same formulas and edge conventions
+//               as shaders/activations.wgsl: NaN passes through, relu(-0) = -0,
+//               tanh(|x| > 10) = sign(x))
 //   HAS_BIAS:   add bias[n]; without it `bias` is bound to any readable buffer and never read
 //   ACCUMULATE: add the old value of C (gradient accumulation); linear, no bias
-//
-//   A_T_VEC4:   tiled_vec4 with TRANSPOSE_A and M % 4 == 0 (the dW = X^T dZ form): the
-//               8 values of op(A) a k step needs are 8 consecutive floats of a stored row
-//               of A, read as two vec4s (a_vec4) instead of 8 scalars.
-//   UNROLL_K2:  tiled_vec4 does two k steps per loop iteration. Chosen per adapter
+//   UNROLL_K2:  tiled_vec4 / tiled_vec4_at do two k steps per loop iteration. Chosen per adapter
 //               (src/gpu/tuning.ts): SwiftShader's JIT in Chromium runs it 10-20% faster,
 //               lavapipe's LLVM about 30% slower. (The scalar `tiled` kernel gained nothing.)
 //
 // Backward-pass fusions (the training step uses them to save whole dispatches):
 //   GATE_MASK:  C[m, n] *= gate_mask[m, n]            (dropout backward: dX = dY * mask)
-//   GATE_ACTIVATION: C[m, n] *= act'(gate_y[m, n])    (0 none, 1 relu, 2 sigmoid, 3 tanh;
-//               act' from the forward OUTPUT y: relu y > 0 ? 1 : 0 (a select, so a
-//               masked unit is exactly 0 even for inf/NaN), sigmoid y(1-y), tanh 1-y^2)
+//   GATE_ACTIVATION: C[m, n] = activation_grad(C[m, n], gate_y[m, n], code) (a code of the
+//               activation table; 0, linear, means no gate): act' from the forward OUTPUT y.
 //               So dZ_below = (dY W^T) * mask * act'(y_below) comes out of ONE kernel,
 //               bit-identical to the three separate kernels (same f32 operations in the same order).
 //   SUMS_ROW:   op(A) gets a virtual extra row M of ONES, whose output row is the
@@ -35,35 +31,40 @@
 //               in the same dispatch as dW = X^T dZ: a bias is a weight on a constant-1 input.
 //               The dispatch covers M + 1 rows; `c` is bound from C's start to past s's end.
 //
-// Two entry points, picked by shape in src/ops/matmul.ts:
-//   tiled  - the main kernel. Each invocation computes an 8x8 block of C in
-//            registers (16 vec4 accumulators); a workgroup of 8x8 invocations
-//            covers 64x64 of C. No workgroup memory and no barriers: on CPU
-//            adapters (SwiftShader runs 4 lanes wide and turns every barrier
-//            into a coroutine switch) register blocking is what pays; each
-//            loaded A value is used 8 times and each B value 8 times.
-//            Rows/columns past the edge are CLAMPED to the last valid one for
-//            loading, so the k loop has no bounds checks and no branches at all;
-//            only the final store is guarded.
-//            Dispatch: (ceil(N / 64), ceil(M / 64)) workgroups.
-//   tiled_vec4 - the same, reading B four columns at a time (array<vec4f>),
-//            used when B is not transposed and N % 4 == 0 (every MLP forward
-//            and weight-gradient shape): about 10-15% faster on SwiftShader
-//            and lavapipe than tiled's scalar reads.
-//   tiled_bt_vec4 - the same 8x8 blocks for A B^T (B stored [N, K]) when K % 4 == 0,
-//            reading rows of A and of the stored B four k at a time (the dX form).
-//   per_output - one invocation per element of C, a plain dot product with
-//            4 independent partial sums. For outputs too small to give the
-//            tiled kernel enough invocations (1x784x512, 256x512x10,
-//            512x256x10 weight gradients): there 8x8 blocks would leave most
-//            lanes idle or computing clamped duplicates.
-//            Dispatch: grid1D(M * N, 64) workgroups (2-D when > 65535).
+// The variants: one entry point each, one reason each, all ending in the same
+// epilogue (`store`: bias, old value, activation, backward gates). The op
+// (src/ops/matmul.ts) picks one from a table; each binds only the A and B
+// arrays it reads. The tiled ones compute an 8x8 block of C per invocation in
+// registers (16 vec4 accumulators), a workgroup of 8x8 invocations covering
+// 64x64 of C: no workgroup memory and no barriers, because on CPU adapters
+// (SwiftShader runs 4 lanes wide and turns every barrier into a coroutine
+// switch) register blocking is what pays; each loaded A value is used 8 times
+// and each B value 8 times. Rows/columns past the edge are CLAMPED to the last
+// valid one for loading, so the k loop has no bounds checks and no branches;
+// only the final store is guarded. Dispatch: (ceil(N / 64), ceil(M / 64)).
+//   tiled         - any layout: scalar reads of A (a) and B (b). The fallback.
+//   tiled_vec4    - B not transposed and N % 4 == 0 (every MLP forward): B read
+//                   four columns at a time (b4), about 10-15% faster on
+//                   SwiftShader and lavapipe than tiled's scalar reads.
+//   tiled_vec4_at - tiled_vec4 with A stored [K, M] (transposed) and M % 4 == 0
+//                   (the weight gradient dW = X^T dZ): the 8 values of op(A) a k
+//                   step needs are 8 consecutive floats of a stored row of A,
+//                   read as two vec4s (a_vec4) instead of 8 scalars.
+//   tiled_bt_vec4 - A B^T with B stored [N, K], A not transposed, K % 4 == 0 (the
+//                   input gradient dX = dZ W^T): rows of A and of the stored B are
+//                   both contiguous in k, so both are read four k at a time.
+//   per_output    - one invocation per element of C, a plain dot product with
+//                   4 independent partial sums. For outputs too small to give
+//                   the tiled kernels enough invocations (1x784x512, 256x512x10,
+//                   512x256x10 weight gradients): there 8x8 blocks would leave
+//                   most lanes idle or computing clamped duplicates.
+//                   Dispatch: grid1D(M * N, 64) workgroups (2-D when > 65535).
 //
 // Bindings (group 0): 0 params (uniform), 1 a (read), 2 b (read), 3 bias (read), 4 c (read_write),
-//   5 b4 (read: the same B as vec4, tiled_vec4 binds it instead of b),
-//   6 gate_mask (read, [M, N]), 7 gate_y (read, [M, N]), 8 a_vec4 (read: the same A as vec4,
-//   tiled_bt_vec4 and tiled_vec4 with A_T_VEC4 bind it instead of a; tiled_bt_vec4 binds the stored B [N, K] as b4).
-//   Unused ones are bound to any readable buffer.
+//   5 b4 (read: B as vec4), 6 gate_mask (read, [M, N]), 7 gate_y (read, [M, N]),
+//   8 a_vec4 (read: A as vec4). Each variant binds one of a / a_vec4 and one of b / b4;
+//   bias, gate_mask and gate_y are read by the shared epilogue, so every variant
+//   binds them (to any readable buffer when its override leaves them unread).
 // Workgroup memory is not used anywhere: shared-memory tiles need barriers,
 // which cost a coroutine switch each on SwiftShader (see shared TOOLCHAIN notes).
 
@@ -76,14 +77,13 @@ struct Params {
 
 override TRANSPOSE_A: bool = false;
 override TRANSPOSE_B: bool = false;
-override ACTIVATION: u32 = 0u;
+override ACTIVATION: u32 = ACTIVATION_LINEAR;
 override HAS_BIAS: bool = false;
 override ACCUMULATE: bool = false;
 override GATE_MASK: bool = false;
-override GATE_ACTIVATION: u32 = 0u;
+override GATE_ACTIVATION: u32 = ACTIVATION_LINEAR;
 override SUMS_ROW: bool = false;
 override UNROLL_K2: bool = false;
-override A_T_VEC4: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -95,30 +95,7 @@ override A_T_VEC4: bool = false;
 @group(0) @binding(7) var<storage, read> gate_y: array<f32>;
 @group(0) @binding(8) var<storage, read> a_vec4: array<vec4f>;
 
-// ---- epilogue (copied from shaders/activations.wgsl, plus 'linear') ----
-
-fn is_nan(v: f32) -> bool {
-  let bits = bitcast<u32>(v);
-  return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
-}
-
-fn activate(v: f32) -> f32 {
-  if (ACTIVATION == 0u || is_nan(v)) { return v; }
-  switch ACTIVATION {
-    case 2u: { return 1.0 / (1.0 + exp(-v)); }
-    case 3u: { return select(tanh(v), sign(v), abs(v) > 10.0); }
-    default: { return select(v, 0.0, v < 0.0); }
-  }
-}
-
-/** Multiply by act'(y), from the forward output y (the backward gate). */
-fn gate_activation(g: f32, y: f32) -> f32 {
-  switch GATE_ACTIVATION {
-    case 2u: { return g * (y * (1.0 - y)); }
-    case 3u: { return g * (1.0 - y * y); }
-    default: { return select(0.0, g, y > 0.0); }
-  }
-}
+// ---- the epilogue every variant shares (activate / activation_grad: the prelude's table) ----
 
 /** Bias, old value, activation and backward gates for C[row, col], then the store. The caller checks bounds. */
 fn store(row: u32, col: u32, sum: f32) {
@@ -126,9 +103,9 @@ fn store(row: u32, col: u32, sum: f32) {
   var v = sum;
   if (HAS_BIAS) { v += bias[col]; }
   if (ACCUMULATE) { v += c[i]; }
-  v = activate(v);
+  v = activate(v, ACTIVATION);
   if (GATE_MASK) { v = v * gate_mask[i]; }
-  if (GATE_ACTIVATION != 0u) { v = gate_activation(v, gate_y[i]); }
+  if (GATE_ACTIVATION != ACTIVATION_LINEAR) { v = activation_grad(v, gate_y[i], GATE_ACTIVATION); }
   c[i] = v;
 }
 
@@ -240,10 +217,11 @@ fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: v
   }
 }
 
-// ---- tiled_vec4: the same 8x8 blocks, reading B four columns at a time ----
-// Needs B not transposed and N % 4 == 0, so each row of B starts on a 16-byte
+// ---- tiled_vec4 and tiled_vec4_at: the same 8x8 blocks, reading B four columns at a time ----
+// Need B not transposed and N % 4 == 0, so each row of B starts on a 16-byte
 // boundary. (Reading A as vec4 too, stepping k by 4, measured slower on
 // lavapipe (6.7 vs 12 GFLOP/s at 1024^3) and no faster on SwiftShader.)
+// The two differ only in how the 8 values of op(A) for a k step are loaded.
 
 @compute @workgroup_size(8, 8)
 fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -262,11 +240,7 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   // Columns n0..n0+3 and n0+4..n0+7 of row k are b4[k * n4 + cb_lo] and [k * n4 + cb_hi] (clamped).
   let cb_lo = min(n0 / 4u, n4 - 1u);
   let cb_hi = min(n0 / 4u + 1u, n4 - 1u);
-  // A_T_VEC4 (A stored [K, M], M % 4 == 0): rows m0..m0+7 of op(A) at step k are two
-  // vec4s of stored row k, at a_vec4[k * M/4 + ca_lo] and [.. + ca_hi] (clamped).
-  let ca_lo = min(m0 / 4u, params.m / 4u - 1u);
-  let ca_hi = min(m0 / 4u + 1u, params.m / 4u - 1u);
-  let sa = select(a_k_stride(), params.m / 4u, A_T_VEC4);
+  let sa = a_k_stride();
   let k_end = select(params.k, 0u, SUMS_ROW && m0 >= params.m);
   var acc: array<vec4f, 16>;
   var ka = 0u;
@@ -277,15 +251,8 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
       {
         let lo = b4[cb_lo + kb];
         let hi = b4[cb_hi + kb];
-        var al: vec4f; // op(A)[m0 .. m0+3, k]
-        var ah: vec4f; // op(A)[m0+4 .. m0+7, k]
-        if (A_T_VEC4) {
-          al = a_vec4[ca_lo + ka];
-          ah = a_vec4[ca_hi + ka];
-        } else {
-          al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]);
-          ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]);
-        }
+        let al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]); // op(A)[m0 .. m0+3, k]
+        let ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]); // op(A)[m0+4 .. m0+7, k]
         acc[0] += al.x * lo;  acc[1] += al.x * hi;
         acc[2] += al.y * lo;  acc[3] += al.y * hi;
         acc[4] += al.z * lo;  acc[5] += al.z * hi;
@@ -300,15 +267,8 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
       {
         let lo = b4[cb_lo + kb];
         let hi = b4[cb_hi + kb];
-        var al: vec4f; // op(A)[m0 .. m0+3, k]
-        var ah: vec4f; // op(A)[m0+4 .. m0+7, k]
-        if (A_T_VEC4) {
-          al = a_vec4[ca_lo + ka];
-          ah = a_vec4[ca_hi + ka];
-        } else {
-          al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]);
-          ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]);
-        }
+        let al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]); // op(A)[m0 .. m0+3, k]
+        let ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]); // op(A)[m0+4 .. m0+7, k]
         acc[0] += al.x * lo;  acc[1] += al.x * hi;
         acc[2] += al.y * lo;  acc[3] += al.y * hi;
         acc[4] += al.z * lo;  acc[5] += al.z * hi;
@@ -325,15 +285,102 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   for (; k < k_end; k++) {
     let lo = b4[cb_lo + kb];
     let hi = b4[cb_hi + kb];
-    var al: vec4f; // op(A)[m0 .. m0+3, k]
-    var ah: vec4f; // op(A)[m0+4 .. m0+7, k]
-    if (A_T_VEC4) {
-      al = a_vec4[ca_lo + ka];
-      ah = a_vec4[ca_hi + ka];
-    } else {
-      al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]);
-      ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]);
+    let al = vec4f(a[ra0 + ka], a[ra1 + ka], a[ra2 + ka], a[ra3 + ka]); // op(A)[m0 .. m0+3, k]
+    let ah = vec4f(a[ra4 + ka], a[ra5 + ka], a[ra6 + ka], a[ra7 + ka]); // op(A)[m0+4 .. m0+7, k]
+    acc[0] += al.x * lo;  acc[1] += al.x * hi;
+    acc[2] += al.y * lo;  acc[3] += al.y * hi;
+    acc[4] += al.z * lo;  acc[5] += al.z * hi;
+    acc[6] += al.w * lo;  acc[7] += al.w * hi;
+    acc[8] += ah.x * lo;  acc[9] += ah.x * hi;
+    acc[10] += ah.y * lo; acc[11] += ah.y * hi;
+    acc[12] += ah.z * lo; acc[13] += ah.z * hi;
+    acc[14] += ah.w * lo; acc[15] += ah.w * hi;
+    ka += sa;
+    kb += n4;
+  }
+  store_row(m0, n0, acc[0], acc[1]);
+  store_row(m0 + 1u, n0, acc[2], acc[3]);
+  store_row(m0 + 2u, n0, acc[4], acc[5]);
+  store_row(m0 + 3u, n0, acc[6], acc[7]);
+  store_row(m0 + 4u, n0, acc[8], acc[9]);
+  store_row(m0 + 5u, n0, acc[10], acc[11]);
+  store_row(m0 + 6u, n0, acc[12], acc[13]);
+  store_row(m0 + 7u, n0, acc[14], acc[15]);
+
+  if (holds_sums_row(m0)) {
+    var lo = vec4f(0.0);
+    var hi = vec4f(0.0);
+    var kk = 0u;
+    for (var k = 0u; k < params.k; k++) {
+      lo += b4[cb_lo + kk];
+      hi += b4[cb_hi + kk];
+      kk += n4;
     }
+    store_sums(n0, lo, hi);
+  }
+}
+
+// tiled_vec4_at: A stored [K, M] (transposed), M % 4 == 0 (the dW = X^T dZ form).
+
+@compute @workgroup_size(8, 8)
+fn tiled_vec4_at(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let m0 = (wid.y * WG + lid.y) * TILE;
+  let n0 = (wid.x * WG + lid.x) * TILE;
+  let n4 = params.n / 4u;
+  // Columns n0..n0+3 and n0+4..n0+7 of row k are b4[k * n4 + cb_lo] and [k * n4 + cb_hi] (clamped).
+  let cb_lo = min(n0 / 4u, n4 - 1u);
+  let cb_hi = min(n0 / 4u + 1u, n4 - 1u);
+  // A stored [K, M], M % 4 == 0: rows m0..m0+7 of op(A) at step k are two
+  // vec4s of stored row k, at a_vec4[k * M/4 + ca_lo] and [.. + ca_hi] (clamped).
+  let ca_lo = min(m0 / 4u, params.m / 4u - 1u);
+  let ca_hi = min(m0 / 4u + 1u, params.m / 4u - 1u);
+  let sa = params.m / 4u;
+  let k_end = select(params.k, 0u, SUMS_ROW && m0 >= params.m);
+  var acc: array<vec4f, 16>;
+  var ka = 0u;
+  var kb = 0u;
+  var k = 0u;
+  if (UNROLL_K2) { // two k steps per iteration (see the header)
+    for (; k + 1u < k_end; k += 2u) {
+      {
+        let lo = b4[cb_lo + kb];
+        let hi = b4[cb_hi + kb];
+        let al = a_vec4[ca_lo + ka]; // op(A)[m0 .. m0+3, k]
+        let ah = a_vec4[ca_hi + ka]; // op(A)[m0+4 .. m0+7, k]
+        acc[0] += al.x * lo;  acc[1] += al.x * hi;
+        acc[2] += al.y * lo;  acc[3] += al.y * hi;
+        acc[4] += al.z * lo;  acc[5] += al.z * hi;
+        acc[6] += al.w * lo;  acc[7] += al.w * hi;
+        acc[8] += ah.x * lo;  acc[9] += ah.x * hi;
+        acc[10] += ah.y * lo; acc[11] += ah.y * hi;
+        acc[12] += ah.z * lo; acc[13] += ah.z * hi;
+        acc[14] += ah.w * lo; acc[15] += ah.w * hi;
+        ka += sa;
+        kb += n4;
+      }
+      {
+        let lo = b4[cb_lo + kb];
+        let hi = b4[cb_hi + kb];
+        let al = a_vec4[ca_lo + ka]; // op(A)[m0 .. m0+3, k]
+        let ah = a_vec4[ca_hi + ka]; // op(A)[m0+4 .. m0+7, k]
+        acc[0] += al.x * lo;  acc[1] += al.x * hi;
+        acc[2] += al.y * lo;  acc[3] += al.y * hi;
+        acc[4] += al.z * lo;  acc[5] += al.z * hi;
+        acc[6] += al.w * lo;  acc[7] += al.w * hi;
+        acc[8] += ah.x * lo;  acc[9] += ah.x * hi;
+        acc[10] += ah.y * lo; acc[11] += ah.y * hi;
+        acc[12] += ah.z * lo; acc[13] += ah.z * hi;
+        acc[14] += ah.w * lo; acc[15] += ah.w * hi;
+        ka += sa;
+        kb += n4;
+      }
+    }
+  }
+  for (; k < k_end; k++) {
+    let lo = b4[cb_lo + kb];
+    let hi = b4[cb_hi + kb];
+    let al = a_vec4[ca_lo + ka]; // op(A)[m0 .. m0+3, k]
+    let ah = a_vec4[ca_hi + ka]; // op(A)[m0+4 .. m0+7, k]
     acc[0] += al.x * lo;  acc[1] += al.x * hi;
     acc[2] += al.y * lo;  acc[3] += al.y * hi;
     acc[4] += al.z * lo;  acc[5] += al.z * hi;

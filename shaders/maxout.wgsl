@@ -29,14 +29,10 @@ struct Params {
 @group(0) @binding(5) var<storage, read> winner: array<u32>;
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 
-fn linear_index(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
-  return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 @compute @workgroup_size(64)
 fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
            @builtin(local_invocation_index) lid: u32) {
-  let o = linear_index(wid, nwg, lid);
+  let o = linear_index(wid, nwg, lid, 64u);
   if (o >= params.outputs) { return; }
   let base = o * params.pieces;
   var best = x[base];
@@ -52,7 +48,7 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3
 @compute @workgroup_size(64)
 fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = linear_index(wid, nwg, lid, 64u);
   if (i >= params.outputs * params.pieces) { return; }
   let o = i / params.pieces;
   let k = i % params.pieces;

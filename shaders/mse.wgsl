@@ -35,14 +35,10 @@ struct Params {
 @group(0) @binding(5) var<storage, read> labels: array<i32>;
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;
 
-fn linear_index(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
-  return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 @compute @workgroup_size(64)
 fn per_row(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
            @builtin(local_invocation_index) lid: u32) {
-  let r = linear_index(wid, nwg, lid);
+  let r = linear_index(wid, nwg, lid, 64u);
   if (r >= params.n) { return; }
   let cols = params.cols;
   let base = r * cols;
@@ -63,7 +59,7 @@ fn per_row(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3
 @compute @workgroup_size(64)
 fn one_hot(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
            @builtin(local_invocation_index) lid: u32) {
-  let i = linear_index(wid, nwg, lid);
+  let i = linear_index(wid, nwg, lid, 64u);
   if (i >= params.n * params.cols) { return; }
   let r = i / params.cols;
   let j = i % params.cols;

@@ -68,10 +68,6 @@ override EPS_INSIDE_SQRT: u32 = 0u;
 @group(0) @binding(6) var<storage, read_write> first_moment: array<f32>;
 @group(0) @binding(7) var<storage, read_write> second_moment: array<f32>;
 
-fn linear_index(wid: vec3u, nwg: vec3u, lid: u32) -> u32 {
-  return (wid.y * nwg.x + wid.x) * 256u + lid;
-}
-
 // The gradient with L2 weight decay folded in: g + l2 * w.
 fn decayed_gradient(i: u32, w: f32) -> f32 {
   return grads[i] + params.l2 * w;
@@ -81,7 +77,7 @@ fn decayed_gradient(i: u32, w: f32) -> f32 {
 fn sgd(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
        @builtin(local_invocation_index) lid: u32) {
   // Grid-stride loop: each invocation updates every `stride`-th parameter.
-  for (var i = linear_index(wid, nwg, lid); i < params.n; i += params.stride) {
+  for (var i = linear_index(wid, nwg, lid, 256u); i < params.n; i += params.stride) {
     let w = weights[i];
     let g = decayed_gradient(i, w);
     weights[i] = w - params.lr * g;
@@ -92,7 +88,7 @@ fn sgd(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
 fn momentum(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) lid: u32) {
   // Grid-stride loop: each invocation updates every `stride`-th parameter.
-  for (var i = linear_index(wid, nwg, lid); i < params.n; i += params.stride) {
+  for (var i = linear_index(wid, nwg, lid, 256u); i < params.n; i += params.stride) {
     let w = weights[i];
     let g = decayed_gradient(i, w);
     let step = params.lr * g;
@@ -111,7 +107,7 @@ fn momentum(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec
 fn adagrad(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
            @builtin(local_invocation_index) lid: u32) {
   // Grid-stride loop: each invocation updates every `stride`-th parameter.
-  for (var i = linear_index(wid, nwg, lid); i < params.n; i += params.stride) {
+  for (var i = linear_index(wid, nwg, lid, 256u); i < params.n; i += params.stride) {
     let w = weights[i];
     let g = decayed_gradient(i, w);
     let a = accum[i] + g * g;
@@ -124,7 +120,7 @@ fn adagrad(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3
 fn rmsprop(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
            @builtin(local_invocation_index) lid: u32) {
   // Grid-stride loop: each invocation updates every `stride`-th parameter.
-  for (var i = linear_index(wid, nwg, lid); i < params.n; i += params.stride) {
+  for (var i = linear_index(wid, nwg, lid, 256u); i < params.n; i += params.stride) {
     let w = weights[i];
     let g = decayed_gradient(i, w);
     let ms = params.rho * mean_square[i] + params.one_minus_rho * (g * g);
@@ -143,7 +139,7 @@ fn rmsprop(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3
 fn adam(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
   // Grid-stride loop: each invocation updates every `stride`-th parameter.
-  for (var i = linear_index(wid, nwg, lid); i < params.n; i += params.stride) {
+  for (var i = linear_index(wid, nwg, lid, 256u); i < params.n; i += params.stride) {
     let w = weights[i];
     let g = decayed_gradient(i, w);
     let m = params.beta1 * first_moment[i] + params.one_minus_beta1 * g;

@@ -1,7 +1,11 @@
 /**
  * createEngine(): one GPU device, its kernel registry, buffer pool and
  * scheduler, and the op functions users call. Ops live in src/ops/ (one file
- * per kernel family); this class only wires them to the device.
+ * per kernel family) and see the engine only as a KernelContext
+ * (src/ops/kernel-context.ts: empty, dispatch, limits, tuning); this class
+ * implements that interface and wires each public op method to its op
+ * function in one line. Each op is documented once, here on its public method;
+ * the op functions carry only notes on how they are implemented.
  */
 import { acquireDevice, adapterName, type AdapterDescription, type DeviceOptions } from './gpu/device.js';
 import { BufferPool } from './gpu/buffer-pool.js';
@@ -9,7 +13,9 @@ import { KernelRegistry, type CompiledKernel, type KernelSource } from './gpu/ke
 import { Scheduler } from './gpu/scheduler.js';
 import { Profiler, type ProfileEntry } from './gpu/profiler.js';
 import { tuningFor, type Tuning } from './gpu/tuning.js';
-import { Tensor, type DType, type TensorOwner } from './tensor.js';
+import { Tensor, type DType } from './tensor.js';
+import type { KernelContext, KernelDispatch } from './ops/kernel-context.js';
+import { packUniform } from './gpu/uniforms.js';
 import { checkShape, checkTensor, describeShape } from './shape.js';
 import { LimitError, ShapeError, ValueError } from './errors.js';
 import { checkEngineOptions } from './engine-options.js';
@@ -72,7 +78,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   return new Engine(acquired.device, acquired.adapterInfo, acquired.ownsDevice, acquired.keepAlive, options);
 }
 
-export class Engine implements TensorOwner {
+export class Engine implements KernelContext {
   readonly id = nextEngineId++;
   readonly registry: KernelRegistry;
   readonly pool: BufferPool;
@@ -112,6 +118,11 @@ export class Engine implements TensorOwner {
   /** Is the device usable? False after device loss or destroy(). */
   get alive(): boolean {
     return !this.destroyed && !this.scheduler.lostError;
+  }
+
+  /** Throws DeviceLostError (naming why) unless the engine is alive: for callers such as a model checking before it starts. */
+  assertAlive(): void {
+    this.scheduler.assertAlive();
   }
 
   // ---- tensors -------------------------------------------------------------
@@ -165,6 +176,26 @@ export class Engine implements TensorOwner {
     }
     const root = base.base ?? base;
     return new Tensor<D>(this, base.buffer, [...shape], base.dtype, base.byteOffset + elementOffset * 4, root);
+  }
+
+  /**
+   * KernelContext: record one kernel launch (the ops in src/ops/ call this).
+   * The pipeline is built or taken from the cache, and the uniform's fields
+   * are packed by name from the layout the build reflected.
+   */
+  dispatch(spec: KernelDispatch): void {
+    const kernel = this.registry.pipeline(spec.kernel, spec.entryPoint, spec.constants);
+    this.scheduler.dispatch({
+      kernel,
+      buffers: spec.buffers,
+      uniform: spec.uniform === undefined ? undefined : packUniform(kernel, spec.uniform),
+      workgroups: spec.workgroups,
+    });
+  }
+
+  /** The device's limits (KernelContext). */
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
   }
 
   /** A tensor of zeros (cleared on the GPU, in order with recorded work). */

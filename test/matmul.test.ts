@@ -7,6 +7,7 @@ import { dropoutMask } from '../src/reference/dropout.js';
 import { expectBitEqual } from './helpers/compare.js';
 import type { EpilogueActivation } from '../src/reference/activations.js';
 import { DTypeError, DisposedError, ShapeError, ValueError, type Engine, type Tensor } from '../src/index.js';
+import { MATMUL_VARIANTS, pickVariant } from '../src/ops/matmul.js';
 
 type Combo = { transposeA: boolean; transposeB: boolean };
 const ALL_COMBOS: Combo[] = [
@@ -55,6 +56,17 @@ describe('matmul', () => {
         });
       }
     }
+    it('every variant of the table is picked by some shape and matches the reference there', async () => {
+      const engine = await getEngine();
+      const shapes = [[3, 5, 7], [127, 129, 131], [200, 33, 100], [66, 36, 260], [132, 20, 132]] as const;
+      for (const variant of MATMUL_VARIANTS) {
+        const found = shapes.flatMap(([m, k, n]) => ALL_COMBOS.map((combo) => ({ m, k, n, combo })))
+          .find(({ m, k, n, combo }) => pickVariant({ m, n, k, rows: m, ...combo, columnSums: false }) === variant);
+        expect(found, `no shape picks ${variant.entryPoint}`).to.not.equal(undefined);
+        const { m, k, n, combo } = found!;
+        await checkAgainstReference(engine, m, k, n, combo, { bias: true, activation: 'relu' }, m + n);
+      }
+    });
     const BIG: [number, number, number, Combo, { bias?: boolean; activation?: EpilogueActivation }][] = [
       [1, 784, 512, ALL_COMBOS[0]!, { bias: true, activation: 'relu' }],
       [1, 784, 512, ALL_COMBOS[2]!, {}],

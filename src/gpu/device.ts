@@ -9,6 +9,7 @@
  * `node` export condition loads the Node entry.
  */
 import { MissingDependencyError, WgslTensorError } from '../errors.js';
+import { isCpuAdapter } from './tuning.js';
 
 export interface DeviceOptions {
   /** Use the app's own device; the engine will never destroy it. */
@@ -54,16 +55,18 @@ export interface AdapterDescription {
   device: string;
   description: string;
   runtime: 'browser' | 'node' | 'app-device';
+  /** A CPU implementation of WebGPU (SwiftShader, Mesa's lavapipe/llvmpipe): timings there say little about a GPU. */
+  cpu: boolean;
 }
 
 function describe(info: GPUAdapterInfo | undefined, runtime: AdapterDescription['runtime']): AdapterDescription {
-  return {
+  const names = {
     vendor: info?.vendor ?? '',
     architecture: info?.architecture ?? '',
     device: info?.device ?? '',
     description: info?.description ?? '',
-    runtime,
   };
+  return { ...names, runtime, cpu: isCpuAdapter(names) };
 }
 
 /** Human-readable one-liner, e.g. "google swiftshader (SwiftShader driver 5.0.0) [node]". */

@@ -22,7 +22,8 @@
  */
 import { ShaderError, ValueError } from '../errors.js';
 import { describeValue } from '../options.js';
-import { builtLayoutsFor } from './shader-layouts.js';
+import { builtLayoutsFor, sourceLocation } from './shader-layouts.js';
+import type { KernelBinding } from './kernel-binding.js';
 
 /** A WGSL file: its path (for error messages) and its text. */
 export interface KernelSource {
@@ -36,12 +37,7 @@ export interface KernelSource {
   entryPoints?: Record<string, KernelBinding[]>;
 }
 
-/** One buffer binding of a kernel, as reflected from the WGSL. */
-export interface KernelBinding {
-  name: string;
-  binding: number;
-  kind: 'uniform' | 'read-only-storage' | 'storage';
-}
+export type { KernelBinding, UniformLayout } from './kernel-binding.js';
 
 export interface CompiledKernel {
   key: string;
@@ -65,11 +61,18 @@ function constantsKey(constants: Record<string, number>): string {
   return Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
 }
 
-/** `file:line:col: message` for each message of the given types in a compilation info. */
-function formatMessages(file: string, info: GPUCompilationInfo, types: readonly GPUCompilationMessageType[]): string | null {
+/**
+ * `file:line:col: message` for each message of the given types in a
+ * compilation info, with the line mapped back to the file it came from (the
+ * library's shaders start with the WGSL prelude, shaders/common/*.wgsl).
+ */
+function formatMessages(kernel: KernelSource, info: GPUCompilationInfo, types: readonly GPUCompilationMessageType[]): string | null {
   const picked = info.messages.filter((m) => types.includes(m.type));
   if (picked.length === 0) return null;
-  return picked.map((m) => `${file}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n');
+  return picked.map((m) => {
+    const at = sourceLocation(kernel.source, kernel.file, m.lineNum);
+    return `${at.file}:${at.line}:${m.linePos}: ${m.message}`;
+  }).join('\n');
 }
 
 /** Run `create` inside a validation error scope that is popped whatever happens; the scope's error comes back as a promise. */
@@ -162,9 +165,9 @@ export class KernelRegistry {
     const { value: module, scope } = withErrorScope(this.device,
       () => this.device.createShaderModule({ code: kernel.source, label: kernel.file }));
     const compilation = Promise.all([module.getCompilationInfo(), scope]).then(([info, scopeError]) => {
-      const notes = formatMessages(kernel.file, info, ['warning', 'info']);
+      const notes = formatMessages(kernel, info, ['warning', 'info']);
       if (notes) this.onWarning(`WGSL compiler notes for ${notes}`);
-      const text = formatMessages(kernel.file, info, ['error']);
+      const text = formatMessages(kernel, info, ['error']);
       if (text) return new ShaderError(`WGSL compile error in ${text}`);
       return scopeError ? new ShaderError(`WGSL error in ${kernel.file}: ${scopeError.message}`) : null;
     }, (err: Error) => new ShaderError(`WGSL error in ${kernel.file}: ${err.message}`));

@@ -62,6 +62,7 @@ export class Scheduler {
   private counters: SchedulerStats = { dispatches: 0, submits: 0, reads: 0 };
   /** The public op being recorded (set by Engine), so GPU errors and limit errors can name it. */
   currentOp: string | null = null;
+  private readonly onUncapturedError: (event: Event) => void;
   /** Ops recorded into the pending command encoder, for errors found at submit. */
   private readonly batchOps = new Set<string>();
   /** While set, every dispatch gets its own timestamped pass (see profiler.ts). */
@@ -95,10 +96,11 @@ export class Scheduler {
     // reaches this event is not ours (the app's, on a shared device): it goes to
     // onWarning, and preventDefault keeps the runtime from printing it (Dawn's
     // Node bindings print every uncaptured error on stdout otherwise).
-    device.addEventListener?.('uncapturederror', (event: Event) => {
+    this.onUncapturedError = (event: Event) => {
       event.preventDefault?.();
       warn(`uncaptured GPU error (not from wgsl-tensor's scoped calls): ${(event as GPUUncapturedErrorEvent).error.message}`);
-    });
+    };
+    device.addEventListener?.('uncapturederror', this.onUncapturedError);
   }
 
   /** Throw if the device is lost: called at the top of every public operation. */
@@ -319,6 +321,8 @@ export class Scheduler {
   }
 
   destroy(): void {
+    // An app's own device outlives the engine: its listener must not keep the engine reachable.
+    this.device.removeEventListener?.('uncapturederror', this.onUncapturedError);
     this.encoder = null;
     this.pass = null;
     for (const b of this.stagingFree) b.destroy();

@@ -13,7 +13,7 @@ const names = (a: AdapterNames) => `${a.vendor} ${a.architecture} ${a.device} ${
 
 export interface Tuning {
   /**
-   * Two k steps per loop iteration in matmul's tiled_vec4 kernel (UNROLL_K2
+   * Two k steps per loop iteration in matmul's tiled_vec4 and tiled_vec4_at kernels (UNROLL_K2
    * in shaders/matmul.wgsl). Headless Chromium's SwiftShader (Subzero JIT),
    * same run: 1024³ 3.80 → 4.33 GFLOP/s, 256×784×512 3.59 → 4.15. Lavapipe
    * (LLVM): 13.6 → 8.9, so off there, and off on real GPUs until measured.

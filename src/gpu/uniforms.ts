@@ -1,47 +1,54 @@
 /**
- * Packs a kernel's uniform struct. WGSL lays out a struct of u32/i32/f32
- * scalars as consecutive 4-byte fields, so fields are written in declaration
- * order; the caller keeps the order in step with the `struct Params` of the shader.
+ * What a dispatch carries besides its buffers: the uniform struct's bytes,
+ * packed by field name (packUniform), and the workgroup grid (grid1D).
  */
-export class UniformWriter {
-  private readonly data: ArrayBuffer;
-  private readonly view: DataView;
-  private offset = 0;
+import type { CompiledKernel } from './kernel-registry.js';
 
-  constructor(maxBytes = 256) {
-    this.data = new ArrayBuffer(maxBytes);
-    this.view = new DataView(this.data);
-  }
+/** The values of a uniform struct's fields, by the names the WGSL gives them. */
+export type UniformValues = Readonly<Record<string, number>>;
 
-  u32(value: number): this {
-    this.view.setUint32(this.offset, value >>> 0, true);
-    this.offset += 4;
-    return this;
+/**
+ * Packs a kernel's uniform struct from its fields' values BY NAME, at the
+ * offsets and types the build reflected from the WGSL (src/gpu/reflect-bindings.ts):
+ * `packUniform(kernel, { m, n, k, sums_offset })`. A field the struct lacks, or
+ * a field it has that `values` leaves out, is a programming error in an op and
+ * throws naming both — so reordering or adding a field in a shader can never
+ * silently shift the others. (An entry point that ignores a field still gets
+ * it: give it 0.)
+ */
+export function packUniform(kernel: CompiledKernel, values: UniformValues): ArrayBuffer {
+  const binding = kernel.bindings.find((b) => b.kind === 'uniform');
+  const where = `${kernel.file}:${kernel.entryPoint}`;
+  if (!binding) throw new Error(`${where} has no uniform, yet uniform values were given`);
+  const layout = binding.uniform;
+  if (!layout) throw new Error(`${where}: uniform "${binding.name}" has no reflected layout: only shaders the build reflected (the library's) are packed by name`);
+  // Every field given, and nothing else (the error path works out which): cheap enough for every dispatch.
+  const complete = layout.fields.every((f) => Object.hasOwn(values, f.name)) && Object.keys(values).length === layout.fields.length;
+  if (!complete) {
+    const known = new Set(layout.fields.map((f) => f.name));
+    const unknown = Object.keys(values).filter((name) => !known.has(name));
+    const missing = layout.fields.filter((f) => !Object.hasOwn(values, f.name)).map((f) => f.name);
+    throw new Error(`${where}: uniform "${binding.name}" ` +
+      [unknown.length ? `has no field ${unknown.join(', ')}` : '', missing.length ? `needs ${missing.join(', ')}` : '']
+        .filter(Boolean).join(' and ') + ` (its fields: ${layout.fields.map((f) => f.name).join(', ')})`);
   }
-
-  i32(value: number): this {
-    this.view.setInt32(this.offset, value | 0, true);
-    this.offset += 4;
-    return this;
+  // Uniform buffers bind in 16-byte units; the struct's own size is already a multiple of its alignment.
+  const data = new ArrayBuffer(Math.max(16, Math.ceil(layout.size / 16) * 16));
+  const view = new DataView(data);
+  for (const field of layout.fields) {
+    const value = values[field.name]!;
+    if (field.type === 'f32') view.setFloat32(field.offset, value, true);
+    else if (field.type === 'i32') view.setInt32(field.offset, value | 0, true);
+    else view.setUint32(field.offset, value >>> 0, true);
   }
-
-  f32(value: number): this {
-    this.view.setFloat32(this.offset, value, true);
-    this.offset += 4;
-    return this;
-  }
-
-  /** The packed bytes, padded to 16 (uniform structs are 16-byte aligned). */
-  bytes(): ArrayBuffer {
-    return this.data.slice(0, Math.max(16, Math.ceil(this.offset / 16) * 16));
-  }
+  return data;
 }
 
 /**
  * Workgroup grid for `count` invocations in workgroups of `workgroupSize`.
  * One dimension allows at most `maxPerDim` (65535) workgroups, so large
- * element-wise ops spill into y; shaders rebuild the linear index as
- * `(wid.y * num_workgroups.x + wid.x) * WG + local_index` and bounds-check it.
+ * element-wise ops spill into y; shaders rebuild the linear index with the
+ * prelude's `linear_index` (shaders/common/grid.wgsl) and bounds-check it.
  */
 export function grid1D(count: number, workgroupSize: number, maxPerDim = 65535): [number, number] {
   const groups = Math.max(1, Math.ceil(count / workgroupSize));

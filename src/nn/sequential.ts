@@ -128,7 +128,7 @@ export class Sequential {
 
   private assertUsable(fn: string, duringFit: DuringFit = 'never'): void {
     if (this.disposed) throw new DisposedError(`${fn}: this model was disposed`);
-    this.engine.scheduler.assertAlive();
+    this.engine.assertAlive();
     if (this.activity === null || duringFit === 'always' || (duringFit === 'at rest' && this.activity === 'at rest')) return;
     throw new BusyError(duringFit === 'at rest'
       ? `${fn}: fit is running on this model; one operation on a model at a time: ` +

@@ -235,7 +235,7 @@ export class TrainingStep {
  * optimizer updates it in binding-sized chunks.)
  */
 function checkModelLimits(engine: Engine, plan: ModelPlan): void {
-  const limits = engine.device.limits;
+  const limits = engine.limits;
   for (const entry of plan.parameters) {
     if (entry.size * 4 > limits.maxStorageBufferBindingSize) {
       throw new LimitError(`Sequential: ${entry.name} ${JSON.stringify(entry.shape)} needs ${entry.size * 4} bytes in one binding, ` +

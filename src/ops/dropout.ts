@@ -4,10 +4,10 @@
  * recomputed anywhere, and src/reference/dropout.ts reproduces it bit for bit.
  */
 import source from '../../shaders/dropout.wgsl';
-import type { Engine } from '../engine.js';
+import type { KernelContext } from './kernel-context.js';
 import type { Tensor } from '../tensor.js';
 import { checkNumber, checkSameShape, checkTensor } from '../shape.js';
-import { UniformWriter, grid1D } from '../gpu/uniforms.js';
+import { grid1D } from '../gpu/uniforms.js';
 import { checkOptions } from '../options.js';
 import { dropoutScale, dropoutThreshold } from '../reference/dropout.js';
 
@@ -29,35 +29,33 @@ export interface DropoutOptions {
   step?: number;
 }
 
-/** y = x ⊙ mask, mask[i] = 1/(1−rate) with probability 1−rate, else 0. */
-export function dropout(engine: Engine, x: Tensor, options: DropoutOptions): { y: Tensor<'f32'>; mask: Tensor<'f32'> } {
-  checkTensor('dropout', 'x', x, engine, { dtype: 'f32' });
+export function dropout(ctx: KernelContext, x: Tensor, options: DropoutOptions): { y: Tensor<'f32'>; mask: Tensor<'f32'> } {
+  checkTensor('dropout', 'x', x, ctx, { dtype: 'f32' });
   // rate and seed are required: a missing one is refused below as 'undefined'.
   const o = checkOptions('dropout', options, ['rate', 'seed', 'step']);
   const rate = checkNumber('dropout', 'options.rate', o.rate, { min: 0, max: 1, maxExclusive: true });
   const seed = checkNumber('dropout', 'options.seed', o.seed, { integer: true, min: 0, max: U32_MAX });
   const step = checkNumber('dropout', 'options.step', o.step ?? 0, { integer: true, min: 0, max: MAX_DROPOUT_STEP });
-  const y = engine.empty(x.shape, 'f32');
-  const mask = engine.empty(x.shape, 'f32');
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(KERNEL, 'forward'),
+  const y = ctx.empty(x.shape, 'f32');
+  const mask = ctx.empty(x.shape, 'f32');
+  ctx.dispatch({
+    kernel: KERNEL, entryPoint: 'forward',
     buffers: { x: x.binding, y: y.binding, mask: mask.binding },
-    uniform: new UniformWriter().u32(x.size).u32(seed).u32(step).u32(dropoutThreshold(rate)).f32(dropoutScale(rate)).bytes(),
+    uniform: { n: x.size, seed, step, threshold: dropoutThreshold(rate), scale: dropoutScale(rate) },
     workgroups: grid1D(Math.ceil(x.size / 4), 64),
   });
   return { y, mask };
 }
 
-/** dx = dy ⊙ mask. */
-export function dropoutBackward(engine: Engine, dy: Tensor, mask: Tensor): Tensor<'f32'> {
-  checkTensor('dropoutBackward', 'dy', dy, engine, { dtype: 'f32' });
-  checkTensor('dropoutBackward', 'mask', mask, engine, { dtype: 'f32' });
+export function dropoutBackward(ctx: KernelContext, dy: Tensor, mask: Tensor): Tensor<'f32'> {
+  checkTensor('dropoutBackward', 'dy', dy, ctx, { dtype: 'f32' });
+  checkTensor('dropoutBackward', 'mask', mask, ctx, { dtype: 'f32' });
   checkSameShape('dropoutBackward', 'dy', dy, 'mask', mask);
-  const dx = engine.empty(dy.shape, 'f32');
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(KERNEL, 'backward'),
+  const dx = ctx.empty(dy.shape, 'f32');
+  ctx.dispatch({
+    kernel: KERNEL, entryPoint: 'backward',
     buffers: { dy: dy.binding, fwd_mask: mask.binding, dx: dx.binding },
-    uniform: new UniformWriter().u32(dy.size).u32(0).u32(0).u32(0).f32(0).bytes(),
+    uniform: { n: dy.size, seed: 0, step: 0, threshold: 0, scale: 0 },
     workgroups: grid1D(dy.size, 64),
   });
   return dx;

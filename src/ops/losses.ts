@@ -7,11 +7,11 @@
  */
 import crossEntropySource from '../../shaders/softmax-cross-entropy.wgsl';
 import mseSource from '../../shaders/mse.wgsl';
-import type { Engine } from '../engine.js';
+import type { KernelContext } from './kernel-context.js';
 import type { Tensor } from '../tensor.js';
 import { ShapeError } from '../errors.js';
 import { checkNumber, checkSameShape, checkTensor, describeShape } from '../shape.js';
-import { UniformWriter, grid1D } from '../gpu/uniforms.js';
+import { grid1D } from '../gpu/uniforms.js';
 import { checkAccumulator, checkRows, finishLoss } from './reductions.js';
 import { checkOptions } from '../options.js';
 
@@ -34,81 +34,71 @@ export interface MseOptions {
   rows?: number;
 }
 
-/**
- * Mean cross-entropy of softmax(logits) against integer labels, and its
- * gradient (softmax − onehot) / rows. An out-of-range label makes its row's
- * loss and gradient NaN (see the shader header).
- */
-export function softmaxCrossEntropy(engine: Engine, logits: Tensor, labels: Tensor,
+export function softmaxCrossEntropy(ctx: KernelContext, logits: Tensor, labels: Tensor,
   options: SoftmaxCrossEntropyOptions = {}): { loss: Tensor<'f32'>; dlogits: Tensor<'f32'> } {
   const fn = 'softmaxCrossEntropy';
-  checkTensor(fn, 'logits', logits, engine, { dtype: 'f32', rank: 2 });
-  checkTensor(fn, 'labels', labels, engine, { dtype: 'i32', rank: 1 });
+  checkTensor(fn, 'logits', logits, ctx, { dtype: 'f32', rank: 2 });
+  checkTensor(fn, 'labels', labels, ctx, { dtype: 'i32', rank: 1 });
   const [n, cols] = logits.shape as [number, number];
   if (labels.size !== n) {
     throw new ShapeError(`${fn}: labels must have one entry per row of logits: logits is ${describeShape(logits.shape)}, labels is ${describeShape(labels.shape)}`);
   }
   const o = checkOptions(fn, options, ['lossSum', 'correct', 'rows']);
-  const lossSum = checkAccumulator(fn, 'options.lossSum', o.lossSum, engine);
-  const correct = checkAccumulator(fn, 'options.correct', o.correct, engine);
+  const lossSum = checkAccumulator(fn, 'options.lossSum', o.lossSum, ctx);
+  const correct = checkAccumulator(fn, 'options.correct', o.correct, ctx);
   const rows = checkRows(fn, o.rows, n);
 
-  const dlogits = engine.empty([n, cols], 'f32');
-  const loss = engine.empty([1], 'f32');
-  const rowLoss = engine.empty([n], 'f32');
-  const rowHit = engine.empty([n], 'f32');
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(CROSS_ENTROPY, 'per_row'),
+  const dlogits = ctx.empty([n, cols], 'f32');
+  const loss = ctx.empty([1], 'f32');
+  const rowLoss = ctx.empty([n], 'f32');
+  const rowHit = ctx.empty([n], 'f32');
+  ctx.dispatch({
+    kernel: CROSS_ENTROPY, entryPoint: 'per_row',
     buffers: { logits: logits.binding, labels: labels.binding, dlogits: dlogits.binding,
       row_loss: rowLoss.binding, row_hit: rowHit.binding },
-    uniform: new UniformWriter().u32(n).u32(cols).u32(rows).f32(1 / rows).bytes(),
+    uniform: { n, cols, rows, inv_rows: 1 / rows },
     workgroups: grid1D(n, 64),
   });
-  finishLoss(engine, rowLoss, rowHit, rows, { loss, lossSum, correct });
+  finishLoss(ctx, rowLoss, rowHit, rows, { loss, lossSum, correct });
   rowLoss.dispose();
   rowHit.dispose();
   return { loss, dlogits };
 }
 
-/**
- * Mean squared error over all elements of the real rows (Keras 'mse') and its
- * gradient 2 (pred − target) / (rows · cols); padded rows get a zero gradient.
- */
-export function mse(engine: Engine, pred: Tensor, target: Tensor,
+export function mse(ctx: KernelContext, pred: Tensor, target: Tensor,
   options: MseOptions = {}): { loss: Tensor<'f32'>; dpred: Tensor<'f32'> } {
   const fn = 'mse';
-  checkTensor(fn, 'pred', pred, engine, { dtype: 'f32', rank: 2 });
-  checkTensor(fn, 'target', target, engine, { dtype: 'f32', rank: 2 });
+  checkTensor(fn, 'pred', pred, ctx, { dtype: 'f32', rank: 2 });
+  checkTensor(fn, 'target', target, ctx, { dtype: 'f32', rank: 2 });
   checkSameShape(fn, 'pred', pred, 'target', target);
   const o = checkOptions(fn, options, ['lossSum', 'rows']);
-  const lossSum = checkAccumulator(fn, 'options.lossSum', o.lossSum, engine);
+  const lossSum = checkAccumulator(fn, 'options.lossSum', o.lossSum, ctx);
   const [n, cols] = pred.shape as [number, number];
   const rows = checkRows(fn, o.rows, n);
 
-  const dpred = engine.empty([n, cols], 'f32');
-  const loss = engine.empty([1], 'f32');
-  const rowLoss = engine.empty([n], 'f32');
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(MSE, 'per_row'),
+  const dpred = ctx.empty([n, cols], 'f32');
+  const loss = ctx.empty([1], 'f32');
+  const rowLoss = ctx.empty([n], 'f32');
+  ctx.dispatch({
+    kernel: MSE, entryPoint: 'per_row',
     buffers: { pred: pred.binding, targets: target.binding, dpred: dpred.binding, row_loss: rowLoss.binding },
-    uniform: new UniformWriter().u32(n).u32(cols).u32(rows).f32(2 / (rows * cols)).bytes(),
+    uniform: { n, cols, rows, grad_scale: 2 / (rows * cols) },
     workgroups: grid1D(n, 64),
   });
-  finishLoss(engine, rowLoss, null, rows, { loss, lossSum });
+  finishLoss(ctx, rowLoss, null, rows, { loss, lossSum });
   rowLoss.dispose();
   return { loss, dpred };
 }
 
-/** [n, classes] f32: row r is 1 at column labels[r], 0 elsewhere (all 0 for an out-of-range label). */
-export function oneHot(engine: Engine, labels: Tensor, classes: number): Tensor<'f32'> {
-  checkTensor('oneHot', 'labels', labels, engine, { dtype: 'i32', rank: 1 });
+export function oneHot(ctx: KernelContext, labels: Tensor, classes: number): Tensor<'f32'> {
+  checkTensor('oneHot', 'labels', labels, ctx, { dtype: 'i32', rank: 1 });
   checkNumber('oneHot', 'classes', classes, { integer: true, min: 1, max: 2 ** 31 / labels.size });
   const n = labels.size;
-  const out = engine.empty([n, classes], 'f32');
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(MSE, 'one_hot'),
+  const out = ctx.empty([n, classes], 'f32');
+  ctx.dispatch({
+    kernel: MSE, entryPoint: 'one_hot',
     buffers: { labels: labels.binding, out: out.binding },
-    uniform: new UniformWriter().u32(n).u32(classes).u32(n).f32(0).bytes(),
+    uniform: { n, cols: classes, rows: n, grad_scale: 0 },
     workgroups: grid1D(n * classes, 64),
   });
   return out;

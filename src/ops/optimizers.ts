@@ -7,11 +7,11 @@
  */
 import optimizerSource from '../../shaders/optimizers.wgsl';
 import axpySource from '../../shaders/axpy.wgsl';
-import type { Engine } from '../engine.js';
+import type { KernelContext } from './kernel-context.js';
 import type { Tensor } from '../tensor.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { checkNumber, checkTensor, describeShape } from '../shape.js';
-import { UniformWriter, grid1D } from '../gpu/uniforms.js';
+import { grid1D, type UniformValues } from '../gpu/uniforms.js';
 import { checkFinite, checkOptions, describeValue } from '../options.js';
 
 const OPTIMIZER_KERNEL = { file: 'shaders/optimizers.wgsl', source: optimizerSource };
@@ -121,9 +121,9 @@ function overlaps(a: Tensor, b: Tensor): boolean {
  * input (`read`) must not share a buffer with any written one at all, because
  * WebGPU forbids binding one buffer as read-only and writable in one dispatch.
  */
-function checkUpdateTensors(fn: string, engine: Engine, written: [string, unknown][], read: [string, unknown][]): Tensor[] {
+function checkUpdateTensors(fn: string, ctx: KernelContext, written: [string, unknown][], read: [string, unknown][]): Tensor[] {
   const all = [...written, ...read];
-  const tensors = all.map(([arg, t]) => checkTensor(fn, arg, t, engine, { dtype: 'f32' }));
+  const tensors = all.map(([arg, t]) => checkTensor(fn, arg, t, ctx, { dtype: 'f32' }));
   const [firstArg] = all[0]!;
   const first = tensors[0]!;
   for (let i = 1; i < tensors.length; i++) {
@@ -157,17 +157,17 @@ interface OptimizerParams {
   rho?: number; beta1?: number; beta2?: number; mhatScale?: number; vhatScale?: number;
 }
 
-function optimizerUniform(n: number, p: OptimizerParams, stride: number): ArrayBuffer {
+function optimizerUniform(n: number, p: OptimizerParams, stride: number): UniformValues {
   const rho = p.rho ?? 0, beta1 = p.beta1 ?? 0, beta2 = p.beta2 ?? 0;
   // complements in float64 here: 1 - f32(0.999) in f32 is 1.3e-5 off (see the shader)
-  return new UniformWriter()
-    .u32(n).f32(p.lr).f32(p.l2).f32(p.eps ?? 0).f32(p.momentum ?? 0)
-    .f32(rho).f32(1 - rho)
-    .f32(beta1).f32(1 - beta1)
-    .f32(beta2).f32(1 - beta2)
-    .f32(p.mhatScale ?? 0).f32(p.vhatScale ?? 0)
-    .u32(stride)
-    .bytes();
+  return {
+    n, lr: p.lr, l2: p.l2, eps: p.eps ?? 0, momentum: p.momentum ?? 0,
+    rho, one_minus_rho: 1 - rho,
+    beta1, one_minus_beta1: 1 - beta1,
+    beta2, one_minus_beta2: 1 - beta2,
+    mhat_scale: p.mhatScale ?? 0, vhat_scale: p.vhatScale ?? 0,
+    stride,
+  };
 }
 
 /**
@@ -177,16 +177,15 @@ function optimizerUniform(n: number, p: OptimizerParams, stride: number): ArrayB
  * updated in several dispatches over consecutive chunks, so it trains
  * instead of failing; an element-wise update does not care where it is cut.
  */
-function elementsPerDispatch(engine: Engine): number {
-  const limits = engine.device.limits;
+function elementsPerDispatch(ctx: KernelContext): number {
+  const limits = ctx.limits;
   const alignElements = limits.minStorageBufferOffsetAlignment / 4;
   return Math.floor(limits.maxStorageBufferBindingSize / 4 / alignElements) * alignElements;
 }
 
-function dispatchUpdate(engine: Engine, entryPoint: string, constants: Record<string, number>,
+function dispatchUpdate(ctx: KernelContext, entryPoint: string, constants: Record<string, number>,
   buffers: Record<string, Tensor>, n: number, p: OptimizerParams): void {
-  const kernel = engine.registry.pipeline(OPTIMIZER_KERNEL, entryPoint, constants);
-  const chunk = elementsPerDispatch(engine);
+  const chunk = elementsPerDispatch(ctx);
   for (let start = 0; start < n; start += chunk) {
     const count = Math.min(chunk, n - start);
     const bindings: Record<string, { buffer: GPUBuffer; offset: number; size: number }> = {};
@@ -194,10 +193,10 @@ function dispatchUpdate(engine: Engine, entryPoint: string, constants: Record<st
       bindings[name] = { buffer: t.buffer, offset: t.byteOffset + start * 4, size: count * 4 };
     }
     // Grid-stride: at most `maxWorkgroups` workgroups, each invocation looping (see the shader header).
-    const invocations = Math.min(count, engine.tuning.elementwiseMaxWorkgroups * UPDATE_WORKGROUP);
+    const invocations = Math.min(count, ctx.tuning.elementwiseMaxWorkgroups * UPDATE_WORKGROUP);
     const workgroups = grid1D(invocations, UPDATE_WORKGROUP);
-    engine.scheduler.dispatch({
-      kernel,
+    ctx.dispatch({
+      kernel: OPTIMIZER_KERNEL, entryPoint, constants,
       buffers: bindings,
       uniform: optimizerUniform(count, p, workgroups[0] * workgroups[1] * UPDATE_WORKGROUP),
       workgroups,
@@ -205,60 +204,56 @@ function dispatchUpdate(engine: Engine, entryPoint: string, constants: Record<st
   }
 }
 
-/** w -= lr (g + l2 w). */
-export function sgd(engine: Engine, params: Tensor, grads: Tensor, options: SgdOptions): void {
-  checkUpdateTensors('sgd', engine, [['params', params]], [['grads', grads]]);
+export function sgd(ctx: KernelContext, params: Tensor, grads: Tensor, options: SgdOptions): void {
+  checkUpdateTensors('sgd', ctx, [['params', params]], [['grads', grads]]);
   const o = updateOptions('sgd', options);
   const { lr, l2 } = checkRate('sgd', o);
-  dispatchUpdate(engine, 'sgd', {}, { weights: params, grads }, params.size, { lr, l2 });
+  dispatchUpdate(ctx, 'sgd', {}, { weights: params, grads }, params.size, { lr, l2 });
 }
 
-/** velocity = momentum velocity - lr g; w += velocity (or Nesterov: w += momentum velocity - lr g). */
-export function momentum(engine: Engine, params: Tensor, grads: Tensor, velocity: Tensor, options: MomentumOptions): void {
+export function momentum(ctx: KernelContext, params: Tensor, grads: Tensor, velocity: Tensor, options: MomentumOptions): void {
   const fn = 'momentum';
-  checkUpdateTensors(fn, engine, [['params', params], ['velocity', velocity]], [['grads', grads]]);
+  checkUpdateTensors(fn, ctx, [['params', params], ['velocity', velocity]], [['grads', grads]]);
   const o = updateOptions(fn, options);
   const { lr, l2 } = checkRate(fn, o);
   const mu = decay(fn, 'options.momentum', o['momentum']);
   const nesterov = optionalFlag(fn, 'options.nesterov', o['nesterov']);
-  dispatchUpdate(engine, 'momentum', { NESTEROV: nesterov ? 1 : 0 }, { weights: params, grads, velocity },
+  dispatchUpdate(ctx, 'momentum', { NESTEROV: nesterov ? 1 : 0 }, { weights: params, grads, velocity },
     params.size, { lr, l2, momentum: mu });
 }
 
-/** accum += g^2; w -= lr g / (sqrt(accum) + eps). */
-export function adagrad(engine: Engine, params: Tensor, grads: Tensor, accum: Tensor, options: AdagradOptions): void {
+export function adagrad(ctx: KernelContext, params: Tensor, grads: Tensor, accum: Tensor, options: AdagradOptions): void {
   const fn = 'adagrad';
-  checkUpdateTensors(fn, engine, [['params', params], ['accum', accum]], [['grads', grads]]);
+  checkUpdateTensors(fn, ctx, [['params', params], ['accum', accum]], [['grads', grads]]);
   const o = updateOptions(fn, options);
   const { lr, l2 } = checkRate(fn, o);
   const eps = o['eps'] === undefined ? 1e-7 : positive(fn, 'options.eps', o['eps']);
-  dispatchUpdate(engine, 'adagrad', {}, { weights: params, grads, accum }, params.size, { lr, l2, eps });
+  dispatchUpdate(ctx, 'adagrad', {}, { weights: params, grads, accum }, params.size, { lr, l2, eps });
 }
 
-/** v = rho v + (1 - rho) g^2; w -= lr g / (sqrt(v) + eps), or lr g / sqrt(v + eps) with epsInsideSqrt. */
-export function rmsprop(engine: Engine, params: Tensor, grads: Tensor, v: Tensor, options: RmspropOptions): void {
+export function rmsprop(ctx: KernelContext, params: Tensor, grads: Tensor, v: Tensor, options: RmspropOptions): void {
   const fn = 'rmsprop';
-  checkUpdateTensors(fn, engine, [['params', params], ['v', v]], [['grads', grads]]);
+  checkUpdateTensors(fn, ctx, [['params', params], ['v', v]], [['grads', grads]]);
   const o = updateOptions(fn, options);
   const { lr, l2 } = checkRate(fn, o);
   const rho = o['rho'] === undefined ? 0.9 : decay(fn, 'options.rho', o['rho']);
   const eps = o['eps'] === undefined ? 1e-7 : positive(fn, 'options.eps', o['eps']);
   const epsInsideSqrt = optionalFlag(fn, 'options.epsInsideSqrt', o['epsInsideSqrt']);
-  dispatchUpdate(engine, 'rmsprop', { EPS_INSIDE_SQRT: epsInsideSqrt ? 1 : 0 }, { weights: params, grads, mean_square: v },
+  dispatchUpdate(ctx, 'rmsprop', { EPS_INSIDE_SQRT: epsInsideSqrt ? 1 : 0 }, { weights: params, grads, mean_square: v },
     params.size, { lr, l2, eps, rho });
 }
 
-/** Adam with bias correction; the factors 1 / (1 - beta^step) are computed here in float64. */
-export function adam(engine: Engine, params: Tensor, grads: Tensor, m: Tensor, v: Tensor, options: AdamOptions): void {
+/** The bias-correction factors 1 / (1 - beta^step) are computed here in float64. */
+export function adam(ctx: KernelContext, params: Tensor, grads: Tensor, m: Tensor, v: Tensor, options: AdamOptions): void {
   const fn = 'adam';
-  checkUpdateTensors(fn, engine, [['params', params], ['m', m], ['v', v]], [['grads', grads]]);
+  checkUpdateTensors(fn, ctx, [['params', params], ['m', m], ['v', v]], [['grads', grads]]);
   const o = updateOptions(fn, options);
   const { lr, l2 } = checkRate(fn, o);
   const beta1 = o['beta1'] === undefined ? 0.9 : decay(fn, 'options.beta1', o['beta1']);
   const beta2 = o['beta2'] === undefined ? 0.999 : decay(fn, 'options.beta2', o['beta2']);
   const eps = o['eps'] === undefined ? 1e-7 : positive(fn, 'options.eps', o['eps']);
   const step = checkNumber(fn, 'options.step', o['step'], { integer: true, min: 1 });
-  dispatchUpdate(engine, 'adam', {}, { weights: params, grads, first_moment: m, second_moment: v }, params.size, {
+  dispatchUpdate(ctx, 'adam', {}, { weights: params, grads, first_moment: m, second_moment: v }, params.size, {
     lr, l2, eps, beta1, beta2,
     mhatScale: 1 / (1 - beta1 ** step),
     vhatScale: 1 / (1 - beta2 ** step),
@@ -268,46 +263,43 @@ export function adam(engine: Engine, params: Tensor, grads: Tensor, m: Tensor, v
 // ---- axpy, scale, maxNorm (shaders/axpy.wgsl) -------------------------------------
 
 /** The Params struct of shaders/axpy.wgsl. */
-function axpyUniform(p: { n?: number; alpha?: number; rows?: number; cols?: number; maxNorm?: number }): ArrayBuffer {
-  return new UniformWriter().u32(p.n ?? 0).f32(p.alpha ?? 0).u32(p.rows ?? 0).u32(p.cols ?? 0).f32(p.maxNorm ?? 0).bytes();
+function axpyUniform(p: { n?: number; alpha?: number; rows?: number; cols?: number; maxNorm?: number }): UniformValues {
+  return { n: p.n ?? 0, alpha: p.alpha ?? 0, rows: p.rows ?? 0, cols: p.cols ?? 0, max_norm: p.maxNorm ?? 0 };
 }
 
-/** y += alpha x, in place. */
-export function axpy(engine: Engine, y: Tensor, x: Tensor, alpha: number): void {
-  checkUpdateTensors('axpy', engine, [['y', y]], [['x', x]]);
+export function axpy(ctx: KernelContext, y: Tensor, x: Tensor, alpha: number): void {
+  checkUpdateTensors('axpy', ctx, [['y', y]], [['x', x]]);
   checkNumber('axpy', 'alpha', alpha);
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(AXPY_KERNEL, 'axpy'),
+  ctx.dispatch({
+    kernel: AXPY_KERNEL, entryPoint: 'axpy',
     buffers: { y: y.binding, x: x.binding },
     uniform: axpyUniform({ n: y.size, alpha }),
     workgroups: grid1D(y.size, WORKGROUP),
   });
 }
 
-/** x *= alpha, in place. */
-export function scale(engine: Engine, x: Tensor, alpha: number): void {
-  checkTensor('scale', 'x', x, engine, { dtype: 'f32' });
+export function scale(ctx: KernelContext, x: Tensor, alpha: number): void {
+  checkTensor('scale', 'x', x, ctx, { dtype: 'f32' });
   checkNumber('scale', 'alpha', alpha);
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(AXPY_KERNEL, 'scale'),
+  ctx.dispatch({
+    kernel: AXPY_KERNEL, entryPoint: 'scale',
     buffers: { scaled: x.binding },
     uniform: axpyUniform({ n: x.size, alpha }),
     workgroups: grid1D(x.size, WORKGROUP),
   });
 }
 
-/** Each column of w [in, out] with L2 norm above options.maxNorm is rescaled to exactly that norm, in place. */
-export function maxNorm(engine: Engine, w: Tensor, options: MaxNormOptions): void {
+export function maxNorm(ctx: KernelContext, w: Tensor, options: MaxNormOptions): void {
   const fn = 'maxNorm';
-  checkTensor(fn, 'w', w, engine, { dtype: 'f32', rank: 2 });
+  checkTensor(fn, 'w', w, ctx, { dtype: 'f32', rank: 2 });
   const o = updateOptions(fn, options);
   const limit = positive(fn, 'options.maxNorm', o['maxNorm']);
   if (o['axis'] !== 'columns') {
     throw new ValueError(`${fn}: options.axis must be 'columns' (each output unit's incoming weights), got ${describeValue(o['axis'])}`);
   }
   const [rows, cols] = w.shape as [number, number];
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(AXPY_KERNEL, 'max_norm_columns'),
+  ctx.dispatch({
+    kernel: AXPY_KERNEL, entryPoint: 'max_norm_columns',
     buffers: { matrix: w.binding },
     uniform: axpyUniform({ rows, cols, maxNorm: limit }),
     workgroups: grid1D(cols, WORKGROUP),

@@ -5,11 +5,11 @@
  * GPU-side metric accumulators).
  */
 import source from '../../shaders/reductions.wgsl';
-import type { Engine } from '../engine.js';
+import type { KernelContext } from './kernel-context.js';
 import type { Tensor } from '../tensor.js';
 import { ShapeError } from '../errors.js';
 import { checkNumber, checkTensor, describeShape } from '../shape.js';
-import { UniformWriter, grid1D } from '../gpu/uniforms.js';
+import { grid1D } from '../gpu/uniforms.js';
 import { checkOptions } from '../options.js';
 
 const KERNEL = { file: 'shaders/reductions.wgsl', source };
@@ -37,9 +37,9 @@ export function checkRows(fn: string, rows: unknown, n: number): number {
 }
 
 /** An optional f32 accumulator (lossSum, correct): only element 0 is used. */
-export function checkAccumulator(fn: string, arg: string, t: unknown, engine: Engine): Tensor | undefined {
+export function checkAccumulator(fn: string, arg: string, t: unknown, ctx: KernelContext): Tensor | undefined {
   if (t === undefined) return undefined;
-  return checkTensor(fn, arg, t, engine, { dtype: 'f32' });
+  return checkTensor(fn, arg, t, ctx, { dtype: 'f32' });
 }
 
 /** The 4-byte range of element 0 of a tensor: what an accumulator binds. */
@@ -47,34 +47,33 @@ function firstElement(t: Tensor): { buffer: GPUBuffer; offset: number; size: num
   return { buffer: t.buffer, offset: t.byteOffset, size: 4 };
 }
 
-/** out[j] = sum over the first `rows` rows of x[r, j]. */
-export function columnSums(engine: Engine, x: Tensor, options: ColumnSumsOptions = {}, fn = 'columnSums'): Tensor<'f32'> {
-  checkTensor(fn, 'x', x, engine, { dtype: 'f32', rank: 2 });
+export function columnSums(ctx: KernelContext, x: Tensor, options: ColumnSumsOptions = {}, fn = 'columnSums'): Tensor<'f32'> {
+  checkTensor(fn, 'x', x, ctx, { dtype: 'f32', rank: 2 });
   options = checkOptions(fn, options, ['out', 'rows']);
   const [n, cols] = x.shape as [number, number];
   const rows = checkRows(fn, options.rows, n);
   if (options.out !== undefined) {
-    checkTensor(fn, 'options.out', options.out, engine, { dtype: 'f32' });
+    checkTensor(fn, 'options.out', options.out, ctx, { dtype: 'f32' });
     if (options.out.size !== cols) {
       throw new ShapeError(`${fn}: options.out must have ${cols} elements (one per column of x ${describeShape(x.shape)}), got ${describeShape(options.out.shape)}`);
     }
   }
-  const out = (options.out as Tensor<'f32'> | undefined) ?? engine.empty([cols], 'f32');
+  const out = (options.out as Tensor<'f32'> | undefined) ?? ctx.empty([cols], 'f32');
   const rowsPerChunk = rows <= 2 * ROWS_PER_CHUNK ? rows : Math.max(ROWS_PER_CHUNK, Math.ceil(rows / MAX_GRID));
   const chunks = Math.ceil(rows / rowsPerChunk);
-  const uniform = new UniformWriter().u32(rows).u32(cols).u32(rowsPerChunk).u32(chunks).bytes();
+  const uniform = { rows, cols, rows_per_chunk: rowsPerChunk, chunks };
   const [blocksX, blocksZ] = grid1D(cols, 64);
 
-  const sums = chunks === 1 ? out : engine.empty([chunks, cols], 'f32');
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(KERNEL, 'column_sums_partial'),
+  const sums = chunks === 1 ? out : ctx.empty([chunks, cols], 'f32');
+  ctx.dispatch({
+    kernel: KERNEL, entryPoint: 'column_sums_partial',
     buffers: { x: x.binding, sums: sums.binding },
     uniform,
     workgroups: [blocksX, chunks, blocksZ],
   });
   if (chunks > 1) {
-    engine.scheduler.dispatch({
-      kernel: engine.registry.pipeline(KERNEL, 'column_sums_finish'),
+    ctx.dispatch({
+      kernel: KERNEL, entryPoint: 'column_sums_finish',
       buffers: { chunk_sums: sums.binding, out: out.binding },
       uniform,
       workgroups: grid1D(cols, 64),
@@ -84,37 +83,35 @@ export function columnSums(engine: Engine, x: Tensor, options: ColumnSumsOptions
   return out;
 }
 
-/** argmax[r] = first column holding the maximum of row r; i32 [rows]. */
-export function argmax(engine: Engine, x: Tensor): Tensor<'i32'> {
-  checkTensor('argmax', 'x', x, engine, { dtype: 'f32', rank: 2 });
+export function argmax(ctx: KernelContext, x: Tensor): Tensor<'i32'> {
+  checkTensor('argmax', 'x', x, ctx, { dtype: 'f32', rank: 2 });
   const [rows, cols] = x.shape as [number, number];
-  const out = engine.empty([rows], 'i32');
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(KERNEL, 'row_argmax'),
+  const out = ctx.empty([rows], 'i32');
+  ctx.dispatch({
+    kernel: KERNEL, entryPoint: 'row_argmax',
     buffers: { x: x.binding, argmax: out.binding },
-    uniform: new UniformWriter().u32(rows).u32(cols).u32(0).u32(0).bytes(),
+    uniform: { rows, cols, rows_per_chunk: 0, chunks: 0 },
     workgroups: grid1D(rows, 64),
   });
   return out;
 }
 
-/** [1] f32: how many rows of x have their (first) argmax equal to the label. */
-export function countCorrect(engine: Engine, x: Tensor, labels: Tensor): Tensor<'f32'> {
-  checkTensor('countCorrect', 'x', x, engine, { dtype: 'f32', rank: 2 });
-  checkTensor('countCorrect', 'labels', labels, engine, { dtype: 'i32', rank: 1 });
+export function countCorrect(ctx: KernelContext, x: Tensor, labels: Tensor): Tensor<'f32'> {
+  checkTensor('countCorrect', 'x', x, ctx, { dtype: 'f32', rank: 2 });
+  checkTensor('countCorrect', 'labels', labels, ctx, { dtype: 'i32', rank: 1 });
   const [rows, cols] = x.shape as [number, number];
   if (labels.size !== rows) {
     throw new ShapeError(`countCorrect: labels must have one entry per row of x: x is ${describeShape(x.shape)}, labels is ${describeShape(labels.shape)}`);
   }
-  const hits = engine.empty([rows, 1], 'f32');
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(KERNEL, 'row_hits'),
+  const hits = ctx.empty([rows, 1], 'f32');
+  ctx.dispatch({
+    kernel: KERNEL, entryPoint: 'row_hits',
     buffers: { x: x.binding, labels: labels.binding, hits: hits.binding },
-    uniform: new UniformWriter().u32(rows).u32(cols).u32(0).u32(0).bytes(),
+    uniform: { rows, cols, rows_per_chunk: 0, chunks: 0 },
     workgroups: grid1D(rows, 64),
   });
   // The count is the column sum of the [rows, 1] matrix of hits.
-  const count = columnSums(engine, hits, {}, 'countCorrect');
+  const count = columnSums(ctx, hits, {}, 'countCorrect');
   hits.dispose();
   return count;
 }
@@ -133,18 +130,18 @@ export interface LossTargets {
  * rows into targets.loss (mean) and the optional accumulators. Arguments are
  * assumed valid (the calling op checked them).
  */
-export function finishLoss(engine: Engine, rowLoss: Tensor, rowHit: Tensor | null, rows: number, targets: LossTargets): void {
+export function finishLoss(ctx: KernelContext, rowLoss: Tensor, rowHit: Tensor | null, rows: number, targets: LossTargets): void {
   // Every binding must be bound: absent accumulators get a throwaway element
   // each (two writable bindings are never given the same buffer).
   const scratch: Tensor[] = [];
   const orScratch = (t: Tensor | undefined): Tensor => {
     if (t) return t;
-    const s = engine.empty([1], 'f32');
+    const s = ctx.empty([1], 'f32');
     scratch.push(s);
     return s;
   };
-  engine.scheduler.dispatch({
-    kernel: engine.registry.pipeline(KERNEL, 'finish_loss'),
+  ctx.dispatch({
+    kernel: KERNEL, entryPoint: 'finish_loss',
     buffers: {
       row_loss: rowLoss.binding,
       // Without hits (MSE) the losses are bound again, read-only; the count lands in a throwaway.
@@ -153,7 +150,7 @@ export function finishLoss(engine: Engine, rowLoss: Tensor, rowHit: Tensor | nul
       loss_sum: firstElement(orScratch(targets.lossSum)),
       correct: firstElement(orScratch(rowHit ? targets.correct : undefined)),
     },
-    uniform: new UniformWriter().u32(rows).u32(1).u32(0).u32(0).bytes(),
+    uniform: { rows, cols: 1, rows_per_chunk: 0, chunks: 0 },
     workgroups: [1],
   });
   for (const s of scratch) s.dispose();
