@@ -128,11 +128,11 @@ export function renderMarkdown(report: BenchReport): string {
   // ---- ours only: plumbing, kernels, memory ------------------------------------------
   if (step?.configs.length) {
     lines.push('');
-    lines.push('| step (ours) | ms/step | samples/s | dispatches/step | submits/step | reads/step |');
-    lines.push('|---|---:|---:|---:|---:|---:|');
+    lines.push('| step (ours) | ms/step | samples/s | CPU ms to record + submit | dispatches/step | submits/step | reads/step | bind groups built/step |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const c of step.configs) {
       lines.push(`| ${c.model} (${c.description}) batch ${c.batch} | ${fmt(c.ours.ms.median)} | ${fmt(c.ours.samplesPerSecond.median)} | ` +
-        `${c.ours.dispatchesPerStep} | ${c.ours.submitsPerStep} | ${c.ours.readsPerStep} |`);
+        `${c.ours.recordMs.median.toFixed(3)} | ${c.ours.dispatchesPerStep} | ${c.ours.submitsPerStep} | ${c.ours.readsPerStep} | ${c.ours.bindGroupsCreatedPerStep} |`);
     }
   }
   if (kernels && isSkipped(kernels)) {

@@ -156,6 +156,8 @@ function checkReport(runtime, file, run) {
     step.configs.forEach((c, i) => {
       assert(isStat(c.ours.ms) && isStat(c.ours.samplesPerSecond), `step[${i}]: ours`);
       assert(c.ours.dispatchesPerStep > 0 && c.ours.submitsPerStep > 0 && c.ours.readsPerStep >= 0, `step[${i}]: engine counters`);
+      assert(c.ours.recordMs && c.ours.recordMs.median > 0 && c.ours.recordMs.n > 0, `step[${i}]: CPU time to record + submit a step`);
+      assert(c.ours.bindGroupsCreatedPerStep === 0, `step[${i}]: a step after warm-up replays its bind groups (built ${c.ours.bindGroupsCreatedPerStep} per step)`);
       samePeers(c, `step[${i}]`);
     });
     if (!('skipped' in kernels)) {

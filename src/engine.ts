@@ -65,6 +65,9 @@ export interface EngineStats {
   dispatches: number;
   submits: number;
   reads: number;
+  /** Dispatches whose bind group was reused (a training step after its first: all), and bind groups built. */
+  bindGroupHits: number;
+  bindGroupsCreated: number;
   pipelines: number;
 }
 
@@ -107,6 +110,7 @@ export class Engine implements KernelContext {
     this.registry = new KernelRegistry(device, this.warn);
     this.pool = new BufferPool(device, this.errorScopes, options.maxPooledBytes);
     this.scheduler = new Scheduler(device, this.pool, this.registry, this.errorScopes, this.warn, options);
+    this.pool.onDestroy = (buffer) => this.scheduler.bindGroups.forget(buffer);
     this.tuning = tuningFor(adapter);
   }
 

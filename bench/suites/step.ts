@@ -12,7 +12,7 @@
 import { stepFlopsPerSample, MODELS, type ModelConfig } from '../models.js';
 import { syntheticData } from '../data.js';
 import { ourTrainingStep } from '../our-step.js';
-import { mapStat, type Stat } from '../stats.js';
+import { mapStat, summarize, type Stat } from '../stats.js';
 import { forEachPeer, SKIP, timingFor, type Skipped, type SuiteContext } from '../suite.js';
 import { timeRunner, type Runner, type TimingOptions } from '../timing.js';
 
@@ -28,6 +28,13 @@ export interface OurStepFigure extends StepFigure {
   dispatchesPerStep: number;
   submitsPerStep: number;
   readsPerStep: number;
+  /**
+   * CPU milliseconds to record and submit one step (performance.now() around
+   * trainOnBatch, no GPU wait), over every step of the timed repetitions.
+   */
+  recordMs: Stat;
+  /** Bind groups built per step after warm-up (0: the step replays cached ones). */
+  bindGroupsCreatedPerStep: number;
 }
 
 export interface StepConfigResult {
@@ -73,18 +80,22 @@ export async function stepSuite(ctx: SuiteContext): Promise<{ configs: StepConfi
     for (let i = 0; i < 3; i++) runner.record();
     await engine.sync();
     let before = engine.stats();
-    const counts = { dispatchesPerStep: 0, submitsPerStep: 0, readsPerStep: 0 };
+    const counts = { dispatchesPerStep: 0, submitsPerStep: 0, readsPerStep: 0, bindGroupsCreatedPerStep: 0 };
+    const cpuTimes: number[] = [];
+    runner.clearCpuTimes();
     const figure = await measure(runner, batch, flopsPerSample, {
       ...timingFor(ctx.mode, false),
-      beforeRepetition: () => { before = engine.stats(); },
+      beforeRepetition: () => { before = engine.stats(); runner.clearCpuTimes(); },
       onRepetition: (steps) => {
         const after = engine.stats();
         counts.dispatchesPerStep = (after.dispatches - before.dispatches) / steps;
         counts.submitsPerStep = (after.submits - before.submits) / steps;
         counts.readsPerStep = (after.reads - before.reads) / steps;
+        counts.bindGroupsCreatedPerStep = (after.bindGroupsCreated - before.bindGroupsCreated) / steps;
+        cpuTimes.push(...runner.cpuTimes);
       },
     });
-    const ours: OurStepFigure = { ...figure, ...counts };
+    const ours: OurStepFigure = { ...figure, ...counts, recordMs: summarize(cpuTimes) };
 
     const peers = await forEachPeer<StepFigure | Skipped>(ctx, async (peer) => {
       // TF.js WebGPU compiles for ~30 s before its first step on SwiftShader: CI's tiny run cannot afford it.
@@ -95,7 +106,7 @@ export async function stepSuite(ctx: SuiteContext): Promise<{ configs: StepConfi
     configs.push({ model: model.name, description: model.description, batch, ours, peers });
     const peerText = Object.entries(peers).map(([name, p]) => `${name} ${'skipped' in p ? 'skipped' : `${p.ms.median.toFixed(1)} ms`}`).join('  ');
     ctx.log(`${model.name} (${model.description}) batch ${batch}: ${ours.ms.median.toFixed(2)} ms/step, ` +
-      `${ours.samplesPerSecond.median.toFixed(0)} samples/s, ${ours.dispatchesPerStep} dispatches, ` +
+      `${ours.samplesPerSecond.median.toFixed(0)} samples/s, record+submit ${ours.recordMs.median.toFixed(3)} ms CPU, ${ours.dispatchesPerStep} dispatches, ` +
       `${ours.submitsPerStep} submits, ${ours.readsPerStep} reads per step  ${peerText}`.trimEnd());
   }
   return { configs };

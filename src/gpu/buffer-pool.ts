@@ -68,6 +68,14 @@ export class BufferPool {
     this.largestClass = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   }
 
+  /** Called for every buffer the pool destroys (the scheduler drops the bind groups that bind it). */
+  onDestroy: ((buffer: GPUBuffer) => void) | null = null;
+
+  private destroyBuffer(buffer: GPUBuffer): void {
+    this.onDestroy?.(buffer);
+    buffer.destroy();
+  }
+
   /** The GPU bytes `acquire(byteLength)` takes. */
   sizeFor(byteLength: number): number {
     const size = sizeClass(byteLength);
@@ -109,7 +117,7 @@ export class BufferPool {
     this.retired = [];
     for (const buffer of retired) {
       if (this.pooledBytes + buffer.size > this.maxPooledBytes) {
-        buffer.destroy();
+        this.destroyBuffer(buffer);
         this.allocatedBytes -= buffer.size;
         continue;
       }
@@ -123,7 +131,7 @@ export class BufferPool {
 
   /** Destroy what the pool keeps (not live buffers). */
   trim(): void {
-    for (const list of this.free.values()) for (const b of list) b.destroy();
+    for (const list of this.free.values()) for (const b of list) this.destroyBuffer(b);
     this.allocatedBytes -= this.pooledBytes;
     this.free.clear();
     this.pooledBytes = 0;
@@ -133,8 +141,8 @@ export class BufferPool {
   /** Destroy everything, live buffers included (engine.destroy()). */
   destroyAll(): void {
     this.trim();
-    for (const b of this.retired) b.destroy();
-    for (const b of this.live) b.destroy();
+    for (const b of this.retired) this.destroyBuffer(b);
+    for (const b of this.live) this.destroyBuffer(b);
     this.retired = [];
     this.live.clear();
     this.liveBytes = 0;

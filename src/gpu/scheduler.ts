@@ -17,6 +17,7 @@ import { DeviceLostError, LimitError, WgslTensorError } from '../errors.js';
 import type { Profiler } from './profiler.js';
 import type { ErrorScopes } from './error-scopes.js';
 import type { WarningSink } from './warnings.js';
+import { BindGroupCache } from './bind-group-cache.js';
 
 const UNIFORM_USAGE = 0x0040 /* UNIFORM */ | 0x0008 /* COPY_DST */;
 const STAGING_USAGE = 0x0001 /* MAP_READ */ | 0x0008 /* COPY_DST */;
@@ -38,6 +39,9 @@ export interface SchedulerStats {
   dispatches: number;
   submits: number;
   reads: number;
+  /** Dispatches whose bind group came from the cache (bind-group-cache.ts), and bind groups built. */
+  bindGroupHits: number;
+  bindGroupsCreated: number;
 }
 
 export interface SchedulerOptions {
@@ -59,7 +63,9 @@ export class Scheduler {
   private pass: GPUComputePassEncoder | null = null;
   private readonly stagingFree: GPUBuffer[] = [];
   readonly maxDispatches: number;
-  private counters: SchedulerStats = { dispatches: 0, submits: 0, reads: 0 };
+  private counters = { dispatches: 0, submits: 0, reads: 0 };
+  /** Bind groups built once per (pipeline, bound buffers) and reused: a step's recording then creates none. */
+  readonly bindGroups = new BindGroupCache();
   /** The public op being recorded (set by Engine), so GPU errors and limit errors can name it. */
   currentOp: string | null = null;
   private readonly onUncapturedError: (event: Event) => void;
@@ -116,7 +122,13 @@ export class Scheduler {
 
   /** After a wait on the GPU: throw the first GPU error of the work submitted so far (GpuError naming the op). */
   private async throwGpuErrors(): Promise<void> {
-    await this.errorScopes.check();
+    try {
+      await this.errorScopes.check();
+    } catch (err) {
+      // A bind group the GPU refused may sit in the cache: build them anew.
+      this.bindGroups.clear();
+      throw err;
+    }
     this.throwShaderErrors();
   }
 
@@ -151,7 +163,7 @@ export class Scheduler {
   }
 
   stats(): SchedulerStats {
-    return { ...this.counters };
+    return { ...this.counters, ...this.bindGroups.stats() };
   }
 
   /** Dispatches recorded and not yet submitted. */
@@ -180,7 +192,7 @@ export class Scheduler {
     this.checkLimits(spec);
     if (this.slotsUsed >= this.slots) this.flush();
     const { kernel } = spec;
-    const entries: GPUBindGroupEntry[] = [];
+    const entries: { binding: number; resource: GPUBufferBinding }[] = [];
     for (const b of kernel.bindings) {
       if (b.kind === 'uniform') {
         const bytes = spec.uniform;
@@ -194,22 +206,23 @@ export class Scheduler {
       } else {
         const given = spec.buffers[b.name];
         if (!given) throw new Error(`${kernel.file}:${kernel.entryPoint}: no buffer for binding "${b.name}"`);
-        entries.push({ binding: b.binding, resource: isBufferRange(given) ? given : { buffer: given } });
+        entries.push({ binding: b.binding, resource: isBufferRange(given) ? given : { buffer: given, offset: 0, size: given.size } });
       }
     }
     const op = this.opName;
-    this.errorScopes.guard(op, () => {
-      const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries, label: `${op} (${kernel.file}:${kernel.entryPoint})` });
-      if (this.profiler) {
-        this.endPass();
-        this.pass = this.getEncoder().beginComputePass(this.profiler.passFor(kernel));
-      }
-      this.pass ??= this.getEncoder().beginComputePass();
-      this.pass.setPipeline(kernel.pipeline);
-      this.pass.setBindGroup(0, bindGroup);
-      const [x, y = 1, z = 1] = spec.workgroups;
-      this.pass.dispatchWorkgroups(x, y, z);
-    });
+    // Built once per pipeline and set of bound buffers (inside error scopes), then reused.
+    const bindGroup = this.bindGroups.get(kernel.key, entries, () => this.errorScopes.guard(op, () =>
+      this.device.createBindGroup({ layout: kernel.layout, entries, label: `${op} (${kernel.file}:${kernel.entryPoint})` })));
+    // Encoding errors surface at finish(), which flush() runs inside error scopes.
+    if (this.profiler) {
+      this.endPass();
+      this.pass = this.getEncoder().beginComputePass(this.profiler.passFor(kernel));
+    }
+    this.pass ??= this.getEncoder().beginComputePass();
+    this.pass.setPipeline(kernel.pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    const [x, y = 1, z = 1] = spec.workgroups;
+    this.pass.dispatchWorkgroups(x, y, z);
     this.batchOps.add(op);
     this.slotsUsed++;
     this.counters.dispatches++;
