@@ -58,7 +58,8 @@ export class BindGroupCache {
       const r = e.resource;
       key += `|${e.binding}:${this.idOf(r.buffer)}:${r.offset ?? 0}:${r.size ?? -1}`;
     }
-    if (!this.enabled) {
+    // Off, or a resource that is not a buffer (the runtime will refuse it inside create's error scopes).
+    if (!this.enabled || entries.some((e) => typeof e.resource.buffer !== 'object' || e.resource.buffer === null)) {
       this.created++;
       return create();
     }
