@@ -53,15 +53,15 @@ export class BindGroupCache {
    * binding with explicit offset and size): cached, or made by `create`.
    */
   get(pipelineKey: string, entries: readonly { binding: number; resource: GPUBufferBinding }[], create: () => GPUBindGroup): GPUBindGroup {
-    let key = pipelineKey;
-    for (const e of entries) {
-      const r = e.resource;
-      key += `|${e.binding}:${this.idOf(r.buffer)}:${r.offset ?? 0}:${r.size ?? -1}`;
-    }
     // Off, or a resource that is not a buffer (the runtime will refuse it inside create's error scopes).
     if (!this.enabled || entries.some((e) => typeof e.resource.buffer !== 'object' || e.resource.buffer === null)) {
       this.created++;
       return create();
+    }
+    let key = pipelineKey;
+    for (const e of entries) {
+      const r = e.resource;
+      key += `|${e.binding}:${this.idOf(r.buffer)}:${r.offset ?? 0}:${r.size ?? -1}`;
     }
     const cached = this.groups.get(key);
     if (cached) {
