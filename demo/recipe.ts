@@ -46,9 +46,9 @@ export const VAL_LOSS_RISE = 1.1;
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
-export const FIX_TRAINING = 'change the training, not the regularisation: a new activation (lesson 3: ReLU; lesson 4: maxout), ' +
-  'an adaptive learning rate (lesson 6: RMSprop, Adam), and for a very deep net, residual blocks (lesson 9)';
-export const REGULARISE = 'regularise: early stopping or L2 (lesson 7), dropout (lesson 8)';
+export const FIX_TRAINING = 'change the training, not the regularisation — a new activation (ReLU: lesson 3, maxout: lesson 4), ' +
+  'an adaptive learning rate (lesson 6), residual blocks for a very deep net (lesson 9)';
+export const REGULARISE = 'regularise — early stopping or L2 (lesson 7), dropout (lesson 8)';
 
 export function recipeVerdict(run: RunNumbers): Verdict {
   const { label } = run;
@@ -58,7 +58,7 @@ export function recipeVerdict(run: RunNumbers): Verdict {
   const train = `training accuracy ${pct(run.trainAccuracy)} (loss ${run.trainLoss.toFixed(3)})`;
   if (run.trainAccuracy < GOOD_TRAINING_ACCURACY) {
     return { label, branch: 'fix-training', text: `${label}: ${train} after ${run.epochs} epoch${run.epochs === 1 ? '' : 's'} — ` +
-      `bad on the training set itself, so this is not overfitting: ${FIX_TRAINING}.` };
+      `bad on the training set itself, so not overfitting: ${FIX_TRAINING}.` };
   }
   if (run.valAccuracy === undefined || run.valLoss === undefined) {
     return { label, branch: 'fine', text: `${label}: ${train} — good on the training set; no validation numbers to check for overfitting.` };
@@ -68,7 +68,7 @@ export function recipeVerdict(run: RunNumbers): Verdict {
   const val = `validation accuracy ${pct(run.valAccuracy)} (loss ${run.valLoss.toFixed(3)}` +
     `${rose ? `, up from its best ${run.bestValLoss!.toFixed(3)}` : ''})`;
   if (gap > OVERFIT_GAP || rose) {
-    return { label, branch: 'regularise', text: `${label}: ${train} but ${val} — good on training, worse on validation: ${REGULARISE}.` };
+    return { label, branch: 'regularise', text: `${label}: ${train} but ${val} — good on training, worse on validation, so ${REGULARISE}.` };
   }
   return { label, branch: 'fine', text: `${label}: ${train}, ${val} — good on both; more data or a bigger model is the next step.` };
 }

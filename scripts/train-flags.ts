@@ -64,7 +64,7 @@ export const FLAGS: Record<string, FlagSpec> = {
     help: 'dense layers in all, the output layer included: depth−1 hidden layers of --width units (replaces --layers)' },
   width: { kind: { type: 'int', min: 1 }, fallback: '64', help: 'units of every hidden layer (with --depth)' },
   residual: { kind: { type: 'switch' },
-    help: 'with --depth: after the first hidden layer, pairs of hidden layers become residual blocks relu(x + dense(relu(dense(x)))); depth must be even' },
+    help: 'with --depth: after the first hidden layer, pairs of hidden layers become residual blocks x + dense(act(dense(act(x)))); depth must be even' },
   maxout: { kind: { type: 'maxout' }, note: 'off', help: 'maxout hidden layers as UNITSxPIECES,... (replaces --layers)' },
   activation: { kind: { type: 'choice', choices: ['relu', 'sigmoid', 'tanh'] }, fallback: 'relu', help: 'hidden activation' },
   init: { kind: { type: 'choice', choices: ['glorot', 'he'] }, fallback: 'glorot', help: 'weight initialisation (he: He normal, ReLU only)' },

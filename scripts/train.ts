@@ -59,10 +59,15 @@ function buildLayers(f: Flags): LayerSpec[] {
 
 /**
  * --depth D --width W: D dense layers in all (the output layer included, as
- * "56 layers" counts them). Plain: D−1 hidden layers of W units. --residual:
- * the first hidden layer (784 -> W), then (D−2)/2 blocks
- * relu(x + dense(relu(dense(x)))), then the output: the same D dense layers,
- * plus identity skips.
+ * "56 layers" counts them). Plain: D−1 hidden layers of W units, each
+ * followed by its activation. --residual: the same D dense layers — the first
+ * hidden layer (784 -> W), (D−2)/2 blocks x + dense(act(dense(act(x)))), the
+ * output — with the activations moved inside the blocks ("pre-activation",
+ * He et al. 2016, "Identity mappings in deep residual networks"): nothing
+ * sits on the skip path, so each block adds a correction to an untouched x.
+ * (With the activation after the sum, relu(x + F(x)), the signal grew some
+ * 200-fold through 27 blocks at initialisation and training started far
+ * worse: bench/RESULTS.md, lesson 9.)
  */
 function deepStack(f: Flags, l2: number, maxNorm: number, drop: number): LayerSpec[] {
   const depth = Number(f.depth);
@@ -70,14 +75,14 @@ function deepStack(f: Flags, l2: number, maxNorm: number, drop: number): LayerSp
   const act = hiddenActivation(f);
   const init = act === relu && f.init === 'he' ? 'heNormal' : 'glorotUniform';
   const hidden = (inUnits: number) => dense(inUnits, width, { l2, maxNorm, init });
-  const afterAct = () => (drop > 0 ? [act(), dropout(drop)] : [act()]);
-  const layers: LayerSpec[] = [hidden(784), ...afterAct()];
+  const activation = () => (drop > 0 ? [act(), dropout(drop)] : [act()]);
+  const layers: LayerSpec[] = [hidden(784)];
   if (f.residual) {
-    for (let b = 0; b < (depth - 2) / 2; b++) layers.push(residual([hidden(width), act(), hidden(width)]), ...afterAct());
+    for (let b = 0; b < (depth - 2) / 2; b++) layers.push(residual([...activation(), hidden(width), ...activation(), hidden(width)]));
   } else {
-    for (let i = 1; i < depth - 1; i++) layers.push(hidden(width), ...afterAct());
+    for (let i = 1; i < depth - 1; i++) layers.push(...activation(), hidden(width));
   }
-  layers.push(dense(width, 10, { l2, maxNorm }));
+  layers.push(...activation(), dense(width, 10, { l2, maxNorm }));
   return layers;
 }
 
