@@ -177,7 +177,7 @@ export const LESSONS: Lesson[] = [
     ],
   },
   {
-    id: 'degradation', title: `9. ${LESSON9.shallow} vs ${LESSON9.deep} layers`, epochs: 6, trainSize: 5000, panels: 'trainingAndValidation',
+    id: 'degradation', title: `9. ${LESSON9.shallow} vs ${LESSON9.deep} layers`, epochs: 5, trainSize: 4000, panels: 'trainingAndValidation',
     explain: `Plain ReLU nets of ${LESSON9.width} units per layer, ${LESSON9.shallow} and ${LESSON9.deep} layers deep, then the ${LESSON9.deep}-layer net built ` +
       'from residual blocks (two layers plus an identity skip around them). Same initialisation, optimizer and data. Watch the left chart: if the deeper ' +
       'net\'s TRAINING loss stays higher, depth made it harder to train, not prone to overfit.',

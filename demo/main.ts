@@ -8,6 +8,7 @@ import {
   type Engine, type LabeledImages, type LayerSpec, type Optimizer, type Callback, type EpochLogs,
 } from '../src/index.js';
 import { LineChart } from './chart.js';
+import { drawBars } from './bar-chart.js';
 import { DrawPad } from './draw-pad.js';
 import { LESSONS, type Lesson } from './lessons.js';
 import { recipeVerdict, type RunNumbers, type Verdict } from './recipe.js';
@@ -383,35 +384,6 @@ async function drawFirstLayerWeights(model: Sequential, initial: Float32Array | 
 
 // ---- lessons ----------------------------------------------------------------------------
 
-function drawBars(canvas: HTMLCanvasElement, title: string, groups: { label: string; color: string; values: number[] }[]): void {
-  canvas.hidden = false;
-  const ctx = canvas.getContext('2d')!;
-  const { width: w, height: h } = canvas;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, w, h);
-  ctx.fillStyle = '#222';
-  ctx.font = '13px system-ui, sans-serif';
-  ctx.fillText(title, 10, 16);
-  const logs = groups.flatMap((g) => g.values.map((v) => Math.log10(Math.max(v, 1e-8))));
-  const lo = Math.min(...logs) - 0.2, hi = Math.max(...logs) + 0.2;
-  const n = Math.max(...groups.map((g) => g.values.length));
-  const slot = (w - 60) / n;
-  groups.forEach((g, gi) => {
-    ctx.fillStyle = g.color;
-    ctx.fillText(g.label, 60 + gi * 140, 34);
-    g.values.forEach((v, i) => {
-      const frac = (Math.log10(Math.max(v, 1e-8)) - lo) / (hi - lo);
-      const bh = frac * (h - 70);
-      const bw = slot / (groups.length + 1);
-      ctx.fillRect(50 + i * slot + gi * bw, h - 24 - bh, bw - 2, bh);
-    });
-  });
-  ctx.fillStyle = '#555';
-  ctx.font = '11px system-ui, sans-serif';
-  for (let i = 0; i < n; i++) ctx.fillText(`layer ${i + 1}`, 50 + i * slot, h - 8);
-  ctx.fillText(`log10 |grad|: ${lo.toFixed(1)} … ${hi.toFixed(1)}`, 10, 50);
-}
-
 async function gradientNorms(model: Sequential): Promise<number[]> {
   const val = subset(state.train!, 55000, 256);
   const { gradients } = await model.computeGradients(Float32Array.from(val.images, (v) => v / 255), val.labels);
@@ -512,7 +484,7 @@ async function runLesson(lesson: Lesson, overrides: { epochs?: number; trainSize
       try {
         if (lesson.extra === 'gradientNorms') {
           norms.push({ label: config.label, color: config.color, values: await gradientNorms(model) });
-          drawBars(extra, 'RMS gradient of each layer\'s weights after training (first layer on the left)', norms);
+          drawBars(extra, 'gradient of each layer\'s weights after training', 'RMS gradient', 'layer (1: next to the input)', norms);
         } else if (lesson.extra === 'maxoutShapes' && config.label.startsWith('maxout')) {
           await drawMaxoutShapes(model, extra);
         }
