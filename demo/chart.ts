@@ -19,6 +19,8 @@ export interface Series {
   color: string;
   points: [number, number][];
   dashed?: boolean;
+  /** The legend's entry: series of one group (a configuration's training and validation curves) share one line. */
+  group?: string;
 }
 
 export interface ChartOptions {
@@ -63,18 +65,18 @@ export class LineChart {
   }
 
   /** Get (or create) a series by name. */
-  line(name: string, color: string, dashed = false): Series {
+  line(name: string, color: string, dashed = false, group = name): Series {
     let s = this.series.find((x) => x.name === name);
     if (!s) {
-      s = { name, color, points: [], dashed };
+      s = { name, color, points: [], dashed, group };
       this.series.push(s);
     }
     return s;
   }
 
-  add(name: string, color: string, x: number, y: number, dashed = false): void {
+  add(name: string, color: string, x: number, y: number, dashed = false, group = name): void {
     if (!Number.isFinite(y)) return;
-    this.line(name, color, dashed).points.push([x, y]);
+    this.line(name, color, dashed, group).points.push([x, y]);
     this.draw();
   }
 
@@ -190,19 +192,35 @@ export class LineChart {
     }
     ctx.restore();
 
-    // legend, right of the plot: one swatch per series
+    this.drawLegend(pad.l + plotW + 14, pad.t + 8);
+  }
+
+  /**
+   * Right of the plot: one line per group in its colour, then — when both
+   * kinds are drawn — what solid and dashed mean, once, in grey.
+   */
+  private drawLegend(lx: number, top: number): void {
+    const { ctx } = this;
+    const entries: { label: string; color: string; dashed: boolean }[] = [];
+    for (const s of this.series) {
+      const label = s.group ?? s.name;
+      if (!entries.some((e) => e.label === label)) entries.push({ label, color: s.color, dashed: !!s.dashed && s.group === undefined });
+    }
+    const styles = new Set(this.series.map((s) => !!s.dashed));
+    if (styles.size === 2 && this.series.every((s) => s.group !== undefined)) {
+      entries.push({ label: 'training', color: '#777', dashed: false }, { label: 'validation', color: '#777', dashed: true });
+    }
     ctx.textAlign = 'left';
     ctx.font = `11px ${FONT}`;
-    const lx = pad.l + plotW + 14;
-    this.series.forEach((s, i) => {
-      const ly = pad.t + 8 + i * 16;
-      ctx.strokeStyle = s.color;
+    entries.forEach((e, i) => {
+      const ly = top + i * 16;
+      ctx.strokeStyle = e.color;
       ctx.lineWidth = 2;
-      ctx.setLineDash(s.dashed ? [4, 3] : []);
+      ctx.setLineDash(e.dashed ? [4, 3] : []);
       ctx.beginPath(); ctx.moveTo(lx, ly - 4); ctx.lineTo(lx + 18, ly - 4); ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = '#333';
-      ctx.fillText(fitText(ctx, s.name, LEGEND_WIDTH - 26), lx + 24, ly);
+      ctx.fillText(fitText(ctx, e.label, LEGEND_WIDTH - 26), lx + 24, ly);
     });
   }
 }

@@ -64,12 +64,12 @@ type EpochPlot = (x: number, logs: EpochLogs) => void;
 function lossAndAccuracyPlot(charts: [LineChart, LineChart], label: string, color: string): EpochPlot {
   const [lc, ac] = charts;
   return (x, e) => {
-    const [train, val] = [`${label} training`.trim(), `${label} validation`.trim()];
-    lc.add(train, color, x, e.loss);
-    ac.add(train, color, x, e.accuracy);
+    // one legend line per configuration; the legend says once what solid and dashed mean
+    lc.add(`${label} training`, color, x, e.loss, false, label);
+    ac.add(`${label} training`, color, x, e.accuracy, false, label);
     if (e.val_loss !== undefined) {
-      lc.add(val, color, x, e.val_loss, true);
-      ac.add(val, color, x, e.val_accuracy!, true);
+      lc.add(`${label} validation`, color, x, e.val_loss, true, label);
+      ac.add(`${label} validation`, color, x, e.val_accuracy!, true, label);
     }
   };
 }
@@ -289,7 +289,7 @@ async function trainClicked(overrides: { epochs?: number; trainSize?: number } =
       optimizer: optimizerFor(($('optimizer') as HTMLSelectElement).value), epochs,
       batchSize: Number(($('batch') as HTMLInputElement).value),
       trainSize: overrides.trainSize ?? Number(($('train-size') as HTMLInputElement).value),
-      plot: lossAndAccuracyPlot([lossChart, accChart], '', '#1f77b4'), numbers,
+      plot: lossAndAccuracyPlot([lossChart, accChart], label, '#1f77b4'), numbers,
       progressId: 'epoch-progress', statusId: 'train-status', keepModel: true,
       beforeTraining: async (model) => { initial = await firstLayerKernel(model); },
     });
