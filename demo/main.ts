@@ -155,10 +155,13 @@ function uploadSets(trainSize: number) {
   const engine = state.engine!;
   const trainSet = subset(state.train!, 0, Math.min(trainSize, 55000));
   const valSet = subset(state.train!, 55000, trainSize <= 2000 ? 1000 : 5000);
-  return {
-    train: ResidentDataset.upload(engine, trainSet.images, trainSet.labels, 784, { classes: 10, name: 'train' }),
-    validation: ResidentDataset.upload(engine, valSet.images, valSet.labels, 784, { classes: 10, name: 'validation' }),
-  };
+  const train = ResidentDataset.upload(engine, trainSet.images, trainSet.labels, 784, { classes: 10, name: 'train' });
+  try {
+    return { train, validation: ResidentDataset.upload(engine, valSet.images, valSet.labels, 784, { classes: 10, name: 'validation' }) };
+  } catch (err) {
+    train.dispose(); // nothing left on the GPU when the second upload fails
+    throw err;
+  }
 }
 
 interface RunOptions {
@@ -203,7 +206,7 @@ async function runTraining(o: RunOptions): Promise<Sequential> {
     let currentEpoch = 0;
     let epochStarted = performance.now();
     let shownBatches = -1;
-    const progress: import('../src/index.js').Callback = {
+    const progress: Callback = {
       onEpochBegin: (epoch) => { currentEpoch = epoch; epochStarted = performance.now(); shownBatches = -1; },
       // Batch logs carry the newest metrics read back asynchronously: redraw when they change.
       onBatchEnd: (batch, b) => {
@@ -365,12 +368,18 @@ async function drawFirstLayerWeights(model: Sequential, initial: Float32Array | 
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  const cols = 16, cell = 28;
+  // 32 units at twice their size, 8 to a row, fill the 448×224 canvas
+  const cols = 8, scale = 2, gap = 2;
+  const cell = 28 * scale;
+  const tile = document.createElement('canvas');
+  tile.width = tile.height = 28;
+  const tileCtx = tile.getContext('2d')!;
+  ctx.imageSmoothingEnabled = false;
   const shown = Math.min(units, 32);
   for (let u = 0; u < shown; u++) {
     const magnitudes = Float32Array.from({ length: 784 }, (_, p) => Math.abs(w[p * units + u]!)).sort();
     const range = Math.max(magnitudes[Math.floor(0.98 * 783)]!, 1e-12);
-    const img = ctx.createImageData(28, 28);
+    const img = tileCtx.createImageData(28, 28);
     for (let p = 0; p < 784; p++) {
       const v = Math.max(-1, Math.min(1, w[p * units + u]! / range));
       img.data[p * 4] = v > 0 ? 255 : Math.round(255 * (1 + v));
@@ -378,7 +387,8 @@ async function drawFirstLayerWeights(model: Sequential, initial: Float32Array | 
       img.data[p * 4 + 2] = v < 0 ? 255 : Math.round(255 * (1 - v));
       img.data[p * 4 + 3] = 255;
     }
-    ctx.putImageData(img, (u % cols) * cell, Math.floor(u / cols) * cell);
+    tileCtx.putImageData(img, 0, 0);
+    ctx.drawImage(tile, (u % cols) * cell + gap / 2, Math.floor(u / cols) * cell + gap / 2, cell - gap, cell - gap);
   }
 }
 
