@@ -155,7 +155,7 @@ try {
     assert(fs.statSync('test-output/demo-lesson9.png').size > 10_000, 'lesson 9 screenshot too small');
   });
 
-  await check('while a lesson runs Train is disabled; Stop ends it within a second, with no console error', async () => {
+  await check('while a lesson runs Train is disabled; Stop ends it within a second, with no console error (the Train panel\'s too)', async () => {
     await page.evaluate(`void window.demo.runLesson('degradation', { epochs: 5, trainSize: 3000 })`);
     // wait until it is inside fit (a step reported), not still uploading
     await page.waitForFunction(`window.demo.state.busy && /step \\d+/.test(document.getElementById('lesson-status').textContent)`, { timeout: 60_000, polling: 20 });
@@ -177,6 +177,19 @@ try {
     assert(/^stopped/.test(status), `status: ${status}`);
     const after = await page.evaluate(`({ train: document.getElementById('train').disabled, stop: document.getElementById('lesson-stop').disabled })`);
     assert(!after.train && after.stop, `buttons after Stop: ${JSON.stringify(after)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    // the Train panel: the lesson buttons are off while it trains, and its Stop ends it the same way
+    await page.evaluate(`void window.demo.train({ epochs: 3, trainSize: 10000 })`);
+    await page.waitForFunction(`window.demo.state.busy && /step \\d+/.test(document.getElementById('train-status').textContent)`, { timeout: 60_000, polling: 20 });
+    const lessonsOff = await page.evaluate(`[...document.querySelectorAll('#lesson-buttons button')].every((b) => b.disabled) && document.getElementById('train').disabled`);
+    assert(lessonsOff, 'lesson buttons and Train enabled while Train runs');
+    const t1 = Date.now();
+    await page.click('#stop');
+    await page.waitForFunction('!window.demo.state.busy', { timeout: 10_000, polling: 10 });
+    const trainElapsed = Date.now() - t1;
+    const trainRun = await page.evaluate('window.demo.state.lastRun');
+    console.log(`    Train's Stop -> run ended in ${trainElapsed} ms`);
+    assert(trainRun.stopped && !trainRun.error && trainElapsed < 1000, `Train run after Stop (${trainElapsed} ms): ${JSON.stringify(trainRun)}`);
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     // the engine is still usable: a short lesson runs to the end
     await page.evaluate(`window.demo.runLesson('loss', { epochs: 1, trainSize: 200 })`);
