@@ -5,9 +5,10 @@
  * CPU WebGPU adapter; "epochs" and "trainSize" can be raised from the page.
  */
 import {
-  dense, relu, sigmoid, maxout, dropout, sgd, adagrad, rmsprop, adam, earlyStopping,
+  dense, relu, sigmoid, maxout, dropout, residual, sgd, adagrad, rmsprop, adam, earlyStopping,
   type LayerSpec, type Optimizer, type Callback, type LossName,
 } from '../src/index.js';
+import type { RunNumbers } from './recipe.js';
 
 export interface LessonConfig {
   label: string;
@@ -30,17 +31,80 @@ export interface Lesson {
   xAxis?: 'epoch' | 'seconds';
   /** Extra panel: per-layer gradient norms, or maxout activation plots. */
   extra?: 'gradientNorms' | 'maxoutShapes';
+  /**
+   * The two charts: loss and accuracy (each with training solid, validation
+   * dashed), or training loss and validation loss side by side.
+   */
+  panels?: 'lossAndAccuracy' | 'trainingAndValidation';
+  /** What the reader should conclude, from the run's own numbers; shown under the charts when the run ends. */
+  conclusion?: (runs: RunNumbers[]) => string;
   configs: LessonConfig[];
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
 
+/** `depth` hidden layers of `width` units, then the output layer. */
 function deep(act: () => LayerSpec, width: number, depth: number): LayerSpec[] {
   const layers: LayerSpec[] = [];
   let units = 784;
   for (let i = 0; i < depth; i++) { layers.push(dense(units, width), act()); units = width; }
   layers.push(dense(units, 10));
   return layers;
+}
+
+/**
+ * Lesson 9's network: plain MLPs of one width, and the deep one again built
+ * from residual blocks. `npm run train -- --preset plain-20 | plain-56 |
+ * residual-56` trains the same nets in Node (a spec checks that the settings
+ * agree); bench/RESULTS.md has their numbers over three seeds.
+ */
+export const LESSON9 = { width: 32, shallow: 20, deep: 56, lr: 0.001, batchSize: 64 } as const;
+
+/** `layers` dense layers in all, as "56 layers" counts them: the first hidden layer, the rest, the output. */
+function plainNet(layers: number): LayerSpec[] {
+  return deep(relu, LESSON9.width, layers - 1);
+}
+
+/**
+ * The same count of dense layers: the first hidden layer, then blocks
+ * x + dense(relu(dense(relu(x)))), then relu and the output. The ReLUs sit
+ * inside the blocks ("pre-activation", He et al. 2016), so the skip path
+ * carries x untouched from block to block; with relu(x + F(x)) instead, the
+ * signal grows block after block (the logits' RMS at initialisation was 12–82
+ * instead of 3–6) and the net starts far behind (bench/RESULTS.md, lesson 9).
+ */
+function residualNet(layers: number): LayerSpec[] {
+  const w = LESSON9.width;
+  const net: LayerSpec[] = [dense(784, w)];
+  for (let b = 0; b < (layers - 2) / 2; b++) net.push(residual([relu(), dense(w, w), relu(), dense(w, w)]));
+  net.push(relu(), dense(w, 10));
+  return net;
+}
+
+/** A training loss this many times another's is clearly worse, not noise. */
+const CLEARLY_WORSE = 1.2;
+
+/** Lesson 9's caption: the numbers of this run, then what they mean. */
+function depthConclusion(runs: RunNumbers[]): string {
+  const [shallow, plainDeep, skips] = runs;
+  if (!shallow || !plainDeep || !skips || [shallow, plainDeep, skips].some((r) => r.epochs === 0)) {
+    return 'Run all three to compare their training losses.';
+  }
+  const loss = (r: RunNumbers) => `${r.trainLoss.toFixed(3)} (${(100 * r.trainAccuracy).toFixed(1)}% right)`;
+  // a margin, so two nets that both sit at chance (loss ln 10 = 2.303) are not read as one worse than the other
+  const degraded = plainDeep.trainLoss > CLEARLY_WORSE * shallow.trainLoss;
+  const skipsHelp = skips.trainLoss * CLEARLY_WORSE < plainDeep.trainLoss;
+  return `Training loss after the last epoch: ${shallow.label} ${loss(shallow)}, ${plainDeep.label} ${loss(plainDeep)}, ` +
+    `${skips.label} ${loss(skips)}. ` +
+    (degraded
+      ? `The deeper plain net is worse on the very images it trained on, so this is not overfitting — dropout or L2 would make it worse still. ` +
+        `It is trained badly: through ${LESSON9.deep} layers the signal and the gradient fade. `
+      : `In this run the deeper plain net did not end clearly worse on its training set (too few epochs or images to show it); the full lesson shows the gap. `) +
+    (skipsHelp
+      ? `The same ${LESSON9.deep} layers with identity skips train ${skips.trainLoss <= shallow.trainLoss ? 'at least as well as the shallow net' : 'far better than the plain deep net'}: ` +
+        'each block only learns a correction to its input, and the gradient reaches the first layers through the skips. '
+      : '') +
+    'Look at the training curve before reaching for regularisation.';
 }
 
 export const LESSONS: Lesson[] = [
@@ -110,6 +174,18 @@ export const LESSONS: Lesson[] = [
     configs: [
       { label: 'no dropout', color: COLORS[1]!, layers: () => [dense(784, 256), relu(), dense(256, 256), relu(), dense(256, 10)], optimizer: () => adam(), batchSize: 32 },
       { label: 'dropout 0.5', color: COLORS[0]!, layers: () => [dense(784, 256), relu(), dropout(0.5), dense(256, 256), relu(), dropout(0.5), dense(256, 10)], optimizer: () => adam(), batchSize: 32 },
+    ],
+  },
+  {
+    id: 'degradation', title: `9. ${LESSON9.shallow} vs ${LESSON9.deep} layers`, epochs: 5, trainSize: 4000, panels: 'trainingAndValidation',
+    explain: `Plain ReLU nets of ${LESSON9.width} units per layer, ${LESSON9.shallow} and ${LESSON9.deep} layers deep, then the ${LESSON9.deep}-layer net built ` +
+      'from residual blocks (two layers plus an identity skip around them). Same initialisation, optimizer and data. Watch the left chart: if the deeper ' +
+      'net\'s TRAINING loss stays higher, depth made it harder to train, not prone to overfit.',
+    conclusion: depthConclusion,
+    configs: [
+      { label: `plain ${LESSON9.shallow}`, color: COLORS[0]!, layers: () => plainNet(LESSON9.shallow), optimizer: () => adam({ lr: LESSON9.lr }), batchSize: LESSON9.batchSize },
+      { label: `plain ${LESSON9.deep}`, color: COLORS[1]!, layers: () => plainNet(LESSON9.deep), optimizer: () => adam({ lr: LESSON9.lr }), batchSize: LESSON9.batchSize },
+      { label: `residual ${LESSON9.deep}`, color: COLORS[2]!, layers: () => residualNet(LESSON9.deep), optimizer: () => adam({ lr: LESSON9.lr }), batchSize: LESSON9.batchSize },
     ],
   },
 ];

@@ -5,11 +5,14 @@
 import {
   createEngine, Sequential, ResidentDataset, parseMnistPair, MNIST_FILES, subset,
   dense, relu, sigmoid, maxout, dropout, sgd, adagrad, rmsprop, adam,
-  type Engine, type LabeledImages, type LayerSpec, type Optimizer,
+  type Engine, type LabeledImages, type LayerSpec, type Optimizer, type Callback, type EpochLogs,
 } from '../src/index.js';
 import { LineChart } from './chart.js';
+import { drawBars } from './bar-chart.js';
 import { DrawPad } from './draw-pad.js';
 import { LESSONS, type Lesson } from './lessons.js';
+import { recipeVerdict, type RunNumbers, type Verdict } from './recipe.js';
+import { RunStopped, stopCallback } from './stop.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -20,14 +23,64 @@ interface DemoState {
   model: Sequential | null;
   busy: boolean;
   stopRequested: boolean;
-  lastRun: { lessonId?: string; epochs: number; finished: boolean; error?: string } | null;
+  lastRun: {
+    lessonId?: string; epochs: number; finished: boolean; error?: string;
+    /** Ended by the Stop button (not an error). */
+    stopped?: boolean;
+    /** The recipe's verdict on each configuration, from the run's own numbers. */
+    verdicts?: Verdict[];
+  } | null;
 }
 
 const state: DemoState = { engine: null, train: null, test: null, model: null, busy: false, stopRequested: false, lastRun: null };
-const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'), 'loss (solid: train, dashed: validation)');
-const accChart = new LineChart($<HTMLCanvasElement>('acc-chart'), 'accuracy', { yMax: 1 });
-const lessonLoss = new LineChart($<HTMLCanvasElement>('lesson-loss'), 'loss (solid: train, dashed: validation)');
-const lessonAcc = new LineChart($<HTMLCanvasElement>('lesson-acc'), 'accuracy', { yMax: 1 });
+const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'), 'loss (solid: training, dashed: validation)',
+  { yTitle: 'loss', yScale: 'auto' });
+const accChart = new LineChart($<HTMLCanvasElement>('acc-chart'), 'accuracy (solid: training, dashed: validation)',
+  { yTitle: 'accuracy', yMin: 0, yMax: 1 });
+
+/** The lesson charts: loss and accuracy, or training loss beside validation loss (lesson.panels). */
+function lessonCharts(lesson: Lesson | null): [LineChart, LineChart] {
+  const [left, right] = [$<HTMLCanvasElement>('lesson-loss'), $<HTMLCanvasElement>('lesson-acc')];
+  if (lesson?.panels === 'trainingAndValidation') {
+    return [new LineChart(left, 'training loss', { yTitle: 'training loss', yScale: 'auto' }),
+      new LineChart(right, 'validation loss', { yTitle: 'validation loss', yScale: 'auto' })];
+  }
+  return [new LineChart(left, 'loss (solid: training, dashed: validation)', { yTitle: 'loss', yScale: 'auto' }),
+    new LineChart(right, 'accuracy (solid: training, dashed: validation)', { yTitle: 'accuracy', yMin: 0, yMax: 1 })];
+}
+let [lessonLeft, lessonRight] = lessonCharts(null);
+
+/** While a run trains: Train and the lesson buttons off (one run at a time), the Stop buttons on. */
+function setBusy(busy: boolean): void {
+  state.busy = busy;
+  ($('train') as HTMLButtonElement).disabled = busy;
+  document.querySelectorAll<HTMLButtonElement>('#lesson-buttons button').forEach((b) => { b.disabled = busy; });
+  for (const id of ['stop', 'lesson-stop']) ($(id) as HTMLButtonElement).disabled = !busy;
+}
+
+/** Draws one epoch's numbers: lesson and Train panels differ in which chart shows what. */
+type EpochPlot = (x: number, logs: EpochLogs) => void;
+
+function lossAndAccuracyPlot(charts: [LineChart, LineChart], label: string, color: string): EpochPlot {
+  const [lc, ac] = charts;
+  return (x, e) => {
+    // one legend line per configuration; the legend says once what solid and dashed mean
+    lc.add(`${label} training`, color, x, e.loss, false, label);
+    ac.add(`${label} training`, color, x, e.accuracy, false, label);
+    if (e.val_loss !== undefined) {
+      lc.add(`${label} validation`, color, x, e.val_loss, true, label);
+      ac.add(`${label} validation`, color, x, e.val_accuracy!, true, label);
+    }
+  };
+}
+
+function trainingAndValidationPlot(charts: [LineChart, LineChart], label: string, color: string): EpochPlot {
+  const [train, val] = charts;
+  return (x, e) => {
+    train.add(label, color, x, e.loss);
+    if (e.val_loss !== undefined) val.add(label, color, x, e.val_loss);
+  };
+}
 
 function setProgress(id: string, fraction: number): void {
   $(id).style.width = `${Math.max(0, Math.min(1, fraction)) * 100}%`;
@@ -102,10 +155,13 @@ function uploadSets(trainSize: number) {
   const engine = state.engine!;
   const trainSet = subset(state.train!, 0, Math.min(trainSize, 55000));
   const valSet = subset(state.train!, 55000, trainSize <= 2000 ? 1000 : 5000);
-  return {
-    train: ResidentDataset.upload(engine, trainSet.images, trainSet.labels, 784, { classes: 10, name: 'train' }),
-    validation: ResidentDataset.upload(engine, valSet.images, valSet.labels, 784, { classes: 10, name: 'validation' }),
-  };
+  const train = ResidentDataset.upload(engine, trainSet.images, trainSet.labels, 784, { classes: 10, name: 'train' });
+  try {
+    return { train, validation: ResidentDataset.upload(engine, valSet.images, valSet.labels, 784, { classes: 10, name: 'validation' }) };
+  } catch (err) {
+    train.dispose(); // nothing left on the GPU when the second upload fails
+    throw err;
+  }
 }
 
 interface RunOptions {
@@ -117,31 +173,43 @@ interface RunOptions {
   epochs: number;
   batchSize: number;
   trainSize: number;
-  charts: [LineChart, LineChart];
+  plot: EpochPlot;
+  /** Filled in after each epoch, so a stopped run still has the numbers of the epochs it finished. */
+  numbers: RunNumbers;
   progressId: string;
   statusId: string;
   xAxis?: 'epoch' | 'seconds';
-  callbacks?: import('../src/index.js').Callback[];
+  callbacks?: Callback[];
   keepModel?: boolean;
-  afterEpoch?: (model: Sequential, epoch: number) => Promise<void>;
+  /** Called with the model's weights before its first step (the weight images show what training changed). */
+  beforeTraining?: (model: Sequential) => Promise<void>;
 }
+
+/** Empty numbers for a configuration about to train. */
+const noNumbers = (label: string): RunNumbers => ({ label, epochs: 0, trainLoss: NaN, trainAccuracy: NaN });
 
 async function runTraining(o: RunOptions): Promise<Sequential> {
   const engine = state.engine!;
   const { train, validation } = uploadSets(o.trainSize);
-  const model = new Sequential(engine, o.layers, { optimizer: o.optimizer, loss: o.loss ?? 'softmaxCrossEntropy', seed: 1 });
-  const [lc, ac] = o.charts;
+  let model: Sequential;
+  try {
+    model = new Sequential(engine, o.layers, { optimizer: o.optimizer, loss: o.loss ?? 'softmaxCrossEntropy', seed: 1 });
+  } catch (err) {
+    train.dispose();
+    validation.dispose();
+    throw err;
+  }
   const started = performance.now();
   try {
+    await o.beforeTraining?.(model);
     const steps = Math.ceil(train.count / o.batchSize);
     let currentEpoch = 0;
     let epochStarted = performance.now();
     let shownBatches = -1;
-    const progress: import('../src/index.js').Callback = {
+    const progress: Callback = {
       onEpochBegin: (epoch) => { currentEpoch = epoch; epochStarted = performance.now(); shownBatches = -1; },
       // Batch logs carry the newest metrics read back asynchronously: redraw when they change.
       onBatchEnd: (batch, b) => {
-        if (state.stopRequested) throw new Error('stopped by the user');
         if (b.metricsBatches === shownBatches || b.loss === undefined) return;
         shownBatches = b.metricsBatches;
         setProgress(o.progressId, (currentEpoch + (batch + 1) / steps) / o.epochs);
@@ -151,21 +219,22 @@ async function runTraining(o: RunOptions): Promise<Sequential> {
       },
       onEpochEnd: async (epoch, e) => {
         const x = o.xAxis === 'seconds' ? (performance.now() - started) / 1000 : epoch + 1;
-        lc.add(`${o.label} train`, o.color, x, e.loss);
-        ac.add(`${o.label} train`, o.color, x, e.accuracy);
-        if (e.val_loss !== undefined) {
-          lc.add(`${o.label} val`, o.color, x, e.val_loss, true);
-          ac.add(`${o.label} val`, o.color, x, e.val_accuracy!, true);
-        }
-        await o.afterEpoch?.(model, epoch);
+        o.plot(x, e);
+        const n = o.numbers;
+        Object.assign(n, { epochs: epoch + 1, trainLoss: e.loss, trainAccuracy: e.accuracy, valLoss: e.val_loss, valAccuracy: e.val_accuracy });
+        if (e.val_loss !== undefined) n.bestValLoss = Math.min(n.bestValLoss ?? Infinity, e.val_loss);
         // let the page paint and handle input between epochs
         await new Promise((r) => setTimeout(r, 0));
       },
     };
+    // The stop callback goes first, so a stopped run draws nothing more.
     await model.fit(train, {
-      epochs: o.epochs, batchSize: o.batchSize, validation, callbacks: [...(o.callbacks ?? []), progress], verbose: 0,
+      epochs: o.epochs, batchSize: o.batchSize, validation, callbacks: [stopCallback(() => state.stopRequested), ...(o.callbacks ?? []), progress], verbose: 0,
       metricsEvery: Math.max(1, Math.min(20, Math.ceil(200 / o.batchSize))),
     });
+  } catch (err) {
+    model.dispose();
+    throw err;
   } finally {
     train.dispose();
     validation.dispose();
@@ -174,41 +243,73 @@ async function runTraining(o: RunOptions): Promise<Sequential> {
   return model;
 }
 
+/** The recipe's verdicts as a list under a heading, in `boxId`. */
+function showRecipe(boxId: string, verdicts: Verdict[]): void {
+  const box = $(boxId);
+  box.replaceChildren();
+  box.hidden = verdicts.length === 0;
+  if (verdicts.length === 0) return;
+  const head = document.createElement('b');
+  head.textContent = 'The recipe, from this run\'s numbers: bad on the training set → change the training; ' +
+    'good on training but bad on validation → regularise.';
+  const list = document.createElement('ul');
+  for (const v of verdicts) {
+    const item = document.createElement('li');
+    item.dataset.branch = v.branch;
+    item.textContent = v.text;
+    list.append(item);
+  }
+  box.append(head, list);
+}
+
+/** How a run ended, for the status line: a Stop is not an error. */
+function endedBy(err: unknown): { stopped: boolean; message: string } {
+  if (err instanceof RunStopped) return { stopped: true, message: 'stopped' };
+  return { stopped: false, message: `failed: ${(err as Error).message}` };
+}
+
 // ---- the "Train" panel ---------------------------------------------------------------
 
 async function trainClicked(overrides: { epochs?: number; trainSize?: number } = {}): Promise<void> {
   if (state.busy) return;
-  state.busy = true;
+  setBusy(true);
   state.stopRequested = false;
-  ($('train') as HTMLButtonElement).disabled = true;
-  ($('stop') as HTMLButtonElement).disabled = false;
   const epochs = overrides.epochs ?? Number(($('epochs') as HTMLInputElement).value);
   state.lastRun = { epochs, finished: false };
   lossChart.clear();
   accChart.clear();
+  for (const c of [lossChart, accChart]) c.setXRange(0, epochs, 'epoch');
+  showRecipe('train-recipe', []);
+  const modelKind = ($('model') as HTMLSelectElement).value;
+  const label = ($('model') as HTMLSelectElement).selectedOptions[0]?.textContent ?? modelKind;
+  const numbers = noNumbers(label);
   try {
     state.model?.dispose();
     state.model = null;
-    const modelKind = ($('model') as HTMLSelectElement).value;
+    let initial: Float32Array | null = null;
     state.model = await runTraining({
-      label: modelKind, color: '#1f77b4', layers: modelLayers(modelKind),
+      label, color: '#1f77b4', layers: modelLayers(modelKind),
       optimizer: optimizerFor(($('optimizer') as HTMLSelectElement).value), epochs,
       batchSize: Number(($('batch') as HTMLInputElement).value),
       trainSize: overrides.trainSize ?? Number(($('train-size') as HTMLInputElement).value),
-      charts: [lossChart, accChart], progressId: 'epoch-progress', statusId: 'train-status', keepModel: true,
+      plot: lossAndAccuracyPlot([lossChart, accChart], label, '#1f77b4'), numbers,
+      progressId: 'epoch-progress', statusId: 'train-status', keepModel: true,
+      beforeTraining: async (model) => { initial = await firstLayerKernel(model); },
     });
     const t = await state.model.evaluate(subset(state.test!, 0, 10000).images, state.test!.labels);
     $('train-status').textContent += ` — test accuracy ${(100 * t.accuracy).toFixed(2)}%`;
-    await drawFirstLayerWeights(state.model);
+    await drawFirstLayerWeights(state.model, initial);
     await updatePrediction();
     state.lastRun.finished = true;
   } catch (err) {
-    state.lastRun.error = (err as Error).message;
-    $('train-status').textContent = `stopped: ${(err as Error).message}`;
+    const end = endedBy(err);
+    state.lastRun.stopped = end.stopped;
+    if (!end.stopped) state.lastRun.error = (err as Error).message;
+    $('train-status').textContent = `${end.message} after ${numbers.epochs} of ${epochs} epochs`;
   } finally {
-    state.busy = false;
-    ($('train') as HTMLButtonElement).disabled = false;
-    ($('stop') as HTMLButtonElement).disabled = true;
+    state.lastRun.verdicts = [recipeVerdict(numbers)];
+    showRecipe('train-recipe', state.lastRun.verdicts);
+    setBusy(false);
   }
 }
 
@@ -241,61 +342,57 @@ async function updatePrediction(): Promise<number[]> {
   return probs;
 }
 
-async function drawFirstLayerWeights(model: Sequential): Promise<void> {
+/** The first layer's kernel [784, units] (getWeights starts with it); null when the model starts otherwise (maxout's input dropout). */
+async function firstLayerKernel(model: Sequential): Promise<Float32Array | null> {
+  const first = model.parameters[0]!;
+  if (first.shape[0] !== 784 || first.shape.length !== 2) return null;
+  return (await model.getWeights()).slice(0, first.size);
+}
+
+/**
+ * One 28×28 image per first-layer unit. What is drawn is what training
+ * changed — the weights minus their random initial values — because after a
+ * few epochs the initial noise is still larger than the learned strokes (and
+ * pixels that are black in every image never change at all). Each unit is
+ * scaled to its own range (the 98th percentile of |change|, so a few extreme
+ * pixels do not wash the rest out): units that learned little are as visible
+ * as the busiest.
+ */
+async function drawFirstLayerWeights(model: Sequential, initial: Float32Array | null): Promise<void> {
   const first = model.parameters[0]!;
   const units = first.shape[1]!;
-  const w = (await model.getWeights()).subarray(0, first.size);
+  const trained = await firstLayerKernel(model);
+  if (!trained) return;
+  const w = initial ? trained.map((v, i) => v - initial[i]!) : trained;
   const canvas = $<HTMLCanvasElement>('weights');
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  const cols = 16, cell = 28;
+  // 32 units at twice their size, 8 to a row, fill the 448×224 canvas
+  const cols = 8, scale = 2, gap = 2;
+  const cell = 28 * scale;
+  const tile = document.createElement('canvas');
+  tile.width = tile.height = 28;
+  const tileCtx = tile.getContext('2d')!;
+  ctx.imageSmoothingEnabled = false;
   const shown = Math.min(units, 32);
   for (let u = 0; u < shown; u++) {
-    let maxAbs = 1e-9;
-    for (let p = 0; p < 784; p++) maxAbs = Math.max(maxAbs, Math.abs(w[p * units + u]!));
-    const img = ctx.createImageData(28, 28);
+    const magnitudes = Float32Array.from({ length: 784 }, (_, p) => Math.abs(w[p * units + u]!)).sort();
+    const range = Math.max(magnitudes[Math.floor(0.98 * 783)]!, 1e-12);
+    const img = tileCtx.createImageData(28, 28);
     for (let p = 0; p < 784; p++) {
-      const v = w[p * units + u]! / maxAbs;
+      const v = Math.max(-1, Math.min(1, w[p * units + u]! / range));
       img.data[p * 4] = v > 0 ? 255 : Math.round(255 * (1 + v));
       img.data[p * 4 + 1] = Math.round(255 * (1 - Math.abs(v)));
       img.data[p * 4 + 2] = v < 0 ? 255 : Math.round(255 * (1 - v));
       img.data[p * 4 + 3] = 255;
     }
-    ctx.putImageData(img, (u % cols) * cell, Math.floor(u / cols) * cell);
+    tileCtx.putImageData(img, 0, 0);
+    ctx.drawImage(tile, (u % cols) * cell + gap / 2, Math.floor(u / cols) * cell + gap / 2, cell - gap, cell - gap);
   }
 }
 
 // ---- lessons ----------------------------------------------------------------------------
-
-function drawBars(canvas: HTMLCanvasElement, title: string, groups: { label: string; color: string; values: number[] }[]): void {
-  canvas.hidden = false;
-  const ctx = canvas.getContext('2d')!;
-  const { width: w, height: h } = canvas;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, w, h);
-  ctx.fillStyle = '#222';
-  ctx.font = '13px system-ui, sans-serif';
-  ctx.fillText(title, 10, 16);
-  const logs = groups.flatMap((g) => g.values.map((v) => Math.log10(Math.max(v, 1e-8))));
-  const lo = Math.min(...logs) - 0.2, hi = Math.max(...logs) + 0.2;
-  const n = Math.max(...groups.map((g) => g.values.length));
-  const slot = (w - 60) / n;
-  groups.forEach((g, gi) => {
-    ctx.fillStyle = g.color;
-    ctx.fillText(g.label, 60 + gi * 140, 34);
-    g.values.forEach((v, i) => {
-      const frac = (Math.log10(Math.max(v, 1e-8)) - lo) / (hi - lo);
-      const bh = frac * (h - 70);
-      const bw = slot / (groups.length + 1);
-      ctx.fillRect(50 + i * slot + gi * bw, h - 24 - bh, bw - 2, bh);
-    });
-  });
-  ctx.fillStyle = '#555';
-  ctx.font = '11px system-ui, sans-serif';
-  for (let i = 0; i < n; i++) ctx.fillText(`layer ${i + 1}`, 50 + i * slot, h - 8);
-  ctx.fillText(`log10 |grad|: ${lo.toFixed(1)} … ${hi.toFixed(1)}`, 10, 50);
-}
 
 async function gradientNorms(model: Sequential): Promise<number[]> {
   const val = subset(state.train!, 55000, 256);
@@ -363,41 +460,64 @@ async function drawMaxoutShapes(model: Sequential, canvas: HTMLCanvasElement): P
 
 async function runLesson(lesson: Lesson, overrides: { epochs?: number; trainSize?: number } = {}): Promise<void> {
   if (state.busy) return;
-  state.busy = true;
+  setBusy(true);
   state.stopRequested = false;
   const epochs = overrides.epochs ?? lesson.epochs;
+  const trainSize = overrides.trainSize ?? lesson.trainSize;
   state.lastRun = { lessonId: lesson.id, epochs, finished: false };
   document.querySelectorAll('#lesson-buttons button').forEach((b) => b.classList.toggle('active', (b as HTMLElement).dataset.lesson === lesson.id));
   $('lesson-explain').textContent = lesson.explain;
-  lessonLoss.clear();
-  lessonAcc.clear();
+  $('lesson-conclusion').hidden = true;
+  showRecipe('lesson-recipe', []);
+  [lessonLeft, lessonRight] = lessonCharts(lesson);
+  const seconds = lesson.xAxis === 'seconds';
+  // seconds: the range grows with the run; epochs: the whole run's range from the first point on
+  for (const c of [lessonLeft, lessonRight]) c.setXRange(0, seconds ? 1 : epochs, seconds ? 'seconds since the start of each run' : 'epoch');
   const extra = $<HTMLCanvasElement>('lesson-extra');
   extra.hidden = !lesson.extra;
   const norms: { label: string; color: string; values: number[] }[] = [];
+  const runs: RunNumbers[] = [];
   try {
     for (const [i, config] of lesson.configs.entries()) {
+      if (state.stopRequested) throw new RunStopped();
       $('lesson-status').textContent = `training ${config.label} (${i + 1} of ${lesson.configs.length})`;
+      const numbers = noNumbers(config.label);
+      runs.push(numbers);
+      const plot = lesson.panels === 'trainingAndValidation' ? trainingAndValidationPlot : lossAndAccuracyPlot;
       const model = await runTraining({
         label: config.label, color: config.color, layers: config.layers(), optimizer: config.optimizer(), loss: config.loss,
-        epochs, batchSize: Math.min(config.batchSize, overrides.trainSize ?? lesson.trainSize), trainSize: overrides.trainSize ?? lesson.trainSize,
-        charts: [lessonLoss, lessonAcc], progressId: 'lesson-progress', statusId: 'lesson-status', xAxis: lesson.xAxis,
+        epochs, batchSize: Math.min(config.batchSize, trainSize), trainSize,
+        plot: plot([lessonLeft, lessonRight], config.label, config.color), numbers,
+        progressId: 'lesson-progress', statusId: 'lesson-status', xAxis: lesson.xAxis,
         callbacks: config.callbacks?.(), keepModel: !!lesson.extra,
       });
-      if (lesson.extra === 'gradientNorms') {
-        norms.push({ label: config.label, color: config.color, values: await gradientNorms(model) });
-        drawBars(extra, 'RMS gradient of each layer\'s weights after training (first layer on the left)', norms);
-      } else if (lesson.extra === 'maxoutShapes' && config.label.startsWith('maxout')) {
-        await drawMaxoutShapes(model, extra);
+      try {
+        if (lesson.extra === 'gradientNorms') {
+          norms.push({ label: config.label, color: config.color, values: await gradientNorms(model) });
+          drawBars(extra, 'gradient of each layer\'s weights after training', 'RMS gradient', 'layer (1: next to the input)', norms);
+        } else if (lesson.extra === 'maxoutShapes' && config.label.startsWith('maxout')) {
+          await drawMaxoutShapes(model, extra);
+        }
+      } finally {
+        if (lesson.extra) model.dispose();
       }
-      if (lesson.extra) model.dispose();
     }
     $('lesson-status').textContent = `done: ${lesson.title}`;
     state.lastRun.finished = true;
   } catch (err) {
-    state.lastRun.error = (err as Error).message;
-    $('lesson-status').textContent = `stopped: ${(err as Error).message}`;
+    const end = endedBy(err);
+    state.lastRun.stopped = end.stopped;
+    if (!end.stopped) state.lastRun.error = (err as Error).message;
+    $('lesson-status').textContent = `${end.message}: ${lesson.title}`;
   } finally {
-    state.busy = false;
+    // the recipe judges every configuration that finished at least one epoch, a stopped run's too
+    state.lastRun.verdicts = runs.filter((r) => r.epochs > 0).map(recipeVerdict);
+    showRecipe('lesson-recipe', state.lastRun.verdicts);
+    if (lesson.conclusion && state.lastRun.finished) {
+      $('lesson-conclusion').textContent = lesson.conclusion(runs);
+      $('lesson-conclusion').hidden = false;
+    }
+    setBusy(false);
   }
 }
 
@@ -430,7 +550,7 @@ async function start(): Promise<void> {
     $('lesson-buttons').append(b);
   }
   $('train').addEventListener('click', () => { void trainClicked(); });
-  $('stop').addEventListener('click', () => { state.stopRequested = true; });
+  for (const id of ['stop', 'lesson-stop']) $(id).addEventListener('click', () => { state.stopRequested = true; });
   $('clear-pad').addEventListener('click', () => { pad.clear(); void updatePrediction(); });
   await loadData();
 }
@@ -442,7 +562,11 @@ const demo = {
   lessons: LESSONS,
   runLesson: (id: string, overrides: { epochs?: number; trainSize?: number } = {}) => runLesson(LESSONS.find((l) => l.id === id)!, overrides),
   train: trainClicked,
-  chartPoints: () => ({ train: lossChart.pointCount + accChart.pointCount, lesson: lessonLoss.pointCount + lessonAcc.pointCount }),
+  chartPoints: () => ({ train: lossChart.pointCount + accChart.pointCount, lesson: lessonLeft.pointCount + lessonRight.pointCount }),
+  /** The lesson charts' series (name, colour, points) and whether each axis is logarithmic. */
+  lessonSeries: () => [lessonLeft, lessonRight].map((c) => ({
+    title: c.title, logY: c.logY, series: c.series.map((s) => ({ name: s.name, color: s.color, points: s.points.length })),
+  })),
   drawAndPredict: async (points: [number, number][]) => { pad.clear(); pad.drawPath(points); return updatePrediction(); },
   lastProbabilities: () => lastProbabilities,
 };

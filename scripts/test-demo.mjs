@@ -1,10 +1,17 @@
 // End-to-end test of the demo page in headless Chromium (puppeteer):
 //  - the page loads with no console errors and names the adapter,
 //  - a lesson preset trains >= 2 epochs on a small subset and its charts gain points,
+//  - lesson 9 (20 vs 56 layers) draws its three curves on both charts, its caption and the
+//    recipe's verdicts appear after the run, and a screenshot of it is saved to
+//    test-output/demo-lesson9.png,
+//  - while a lesson runs Train is disabled, and Stop ends the run within a second,
+//    with no console error,
 //  - the drawing pad returns class probabilities that sum to 1,
 //  - a screenshot is saved to test-output/demo.png,
 //  - with WebGPU unavailable the page shows a clear message.
 // Prints "demo: N passed, N failed".
+// DEMO_DOCS=1 runs lesson 9 at its full size (minutes on SwiftShader) and also writes the
+// README's screenshots, docs/demo.png and docs/demo-lesson9.png.
 import fs from 'node:fs';
 import { serveDemo } from './demo.mjs';
 import { launchChromium } from './chromium.mjs';
@@ -108,9 +115,91 @@ try {
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   });
 
+  await check('lesson 9 draws its three curves on both charts, then its caption and the recipe', async () => {
+    const full = process.env.DEMO_DOCS === '1';
+    await page.evaluate(full ? `window.demo.runLesson('degradation')` : `window.demo.runLesson('degradation', { epochs: 2, trainSize: 1000 })`);
+    const run = await page.evaluate('window.demo.state.lastRun');
+    assert(run && run.lessonId === 'degradation' && run.finished && !run.error, `lesson run: ${JSON.stringify(run)}`);
+    const charts = await page.evaluate('window.demo.lessonSeries()');
+    assert(charts.length === 2 && /training loss/.test(charts[0].title) && /validation loss/.test(charts[1].title), JSON.stringify(charts));
+    const epochs = run.epochs;
+    for (const chart of charts) {
+      const labels = chart.series.map((s) => s.name);
+      assert(labels.join() === 'plain 20,plain 56,residual 56', `${chart.title}: series ${labels}`);
+      for (const s of chart.series) assert(s.points === epochs, `${chart.title} / ${s.name}: ${s.points} points for ${epochs} epochs`);
+    }
+    // drawn, not only recorded: each curve's colour covers pixels inside each canvas's plot area
+    const drawn = await page.evaluate((colors) => ['lesson-loss', 'lesson-acc'].map((id) => {
+      const canvas = document.getElementById(id);
+      const { data } = canvas.getContext('2d').getImageData(62, 24, canvas.width - 62 - 160, canvas.height - 24 - 44);
+      return colors.map((hex) => {
+        const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+        let n = 0;
+        for (let p = 0; p < data.length; p += 4) {
+          if (Math.abs(data[p] - r) + Math.abs(data[p + 1] - g) + Math.abs(data[p + 2] - b) < 40) n++;
+        }
+        return n;
+      });
+    }), charts[0].series.map((s) => s.color));
+    assert(drawn.flat().every((n) => n >= 20), `pixels of each curve's colour in the plot areas: ${JSON.stringify(drawn)}`);
+    assert(run.verdicts.length === 3, `verdicts: ${JSON.stringify(run.verdicts)}`);
+    const recipe = await page.$eval('#lesson-recipe', (e) => ({ hidden: e.hidden, text: e.textContent, items: e.querySelectorAll('li').length }));
+    assert(!recipe.hidden && recipe.items === 3 && /change the training/.test(recipe.text) && /lesson \d/.test(recipe.text), `recipe: ${JSON.stringify(recipe)}`);
+    for (const v of run.verdicts) assert(recipe.text.includes(v.text), `verdict missing on the page: ${v.text}`);
+    const caption = await page.$eval('#lesson-conclusion', (e) => ({ hidden: e.hidden, text: e.textContent }));
+    assert(!caption.hidden && /Training loss after the last epoch: plain 20 /.test(caption.text), `caption: ${JSON.stringify(caption)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    const panel = await page.$('#lessons');
+    await panel.screenshot({ path: 'test-output/demo-lesson9.png' });
+    if (full) fs.copyFileSync('test-output/demo-lesson9.png', 'docs/demo-lesson9.png');
+    assert(fs.statSync('test-output/demo-lesson9.png').size > 10_000, 'lesson 9 screenshot too small');
+  });
+
+  await check('while a lesson runs Train is disabled; Stop ends it within a second, with no console error (the Train panel\'s too)', async () => {
+    await page.evaluate(`void window.demo.runLesson('degradation', { epochs: 5, trainSize: 3000 })`);
+    // wait until it is inside fit (a step reported), not still uploading
+    await page.waitForFunction(`window.demo.state.busy && /step \\d+/.test(document.getElementById('lesson-status').textContent)`, { timeout: 60_000, polling: 20 });
+    const buttons = await page.evaluate(`({
+      train: document.getElementById('train').disabled,
+      lessons: [...document.querySelectorAll('#lesson-buttons button')].every((b) => b.disabled),
+      stop: document.getElementById('lesson-stop').disabled,
+    })`);
+    assert(buttons.train && buttons.lessons && !buttons.stop, `buttons while running: ${JSON.stringify(buttons)}`);
+    const t0 = Date.now();
+    await page.click('#lesson-stop');
+    await page.waitForFunction('!window.demo.state.busy', { timeout: 10_000, polling: 10 });
+    const elapsed = Date.now() - t0;
+    const run = await page.evaluate('window.demo.state.lastRun');
+    assert(run.stopped && !run.finished && !run.error, `run after Stop: ${JSON.stringify(run)}`);
+    console.log(`    Stop -> run ended in ${elapsed} ms`);
+    assert(elapsed < 1000, `Stop took ${elapsed} ms`);
+    const status = await page.$eval('#lesson-status', (e) => e.textContent);
+    assert(/^stopped/.test(status), `status: ${status}`);
+    const after = await page.evaluate(`({ train: document.getElementById('train').disabled, stop: document.getElementById('lesson-stop').disabled })`);
+    assert(!after.train && after.stop, `buttons after Stop: ${JSON.stringify(after)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    // the Train panel: the lesson buttons are off while it trains, and its Stop ends it the same way
+    await page.evaluate(`void window.demo.train({ epochs: 3, trainSize: 10000 })`);
+    await page.waitForFunction(`window.demo.state.busy && /step \\d+/.test(document.getElementById('train-status').textContent)`, { timeout: 60_000, polling: 20 });
+    const lessonsOff = await page.evaluate(`[...document.querySelectorAll('#lesson-buttons button')].every((b) => b.disabled) && document.getElementById('train').disabled`);
+    assert(lessonsOff, 'lesson buttons and Train enabled while Train runs');
+    const t1 = Date.now();
+    await page.click('#stop');
+    await page.waitForFunction('!window.demo.state.busy', { timeout: 10_000, polling: 10 });
+    const trainElapsed = Date.now() - t1;
+    const trainRun = await page.evaluate('window.demo.state.lastRun');
+    console.log(`    Train's Stop -> run ended in ${trainElapsed} ms`);
+    assert(trainRun.stopped && !trainRun.error && trainElapsed < 1000, `Train run after Stop (${trainElapsed} ms): ${JSON.stringify(trainRun)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    // the engine is still usable: a short lesson runs to the end
+    await page.evaluate(`window.demo.runLesson('loss', { epochs: 1, trainSize: 200 })`);
+    const next = await page.evaluate('window.demo.state.lastRun');
+    assert(next.finished && !next.error, `run after a Stop: ${JSON.stringify(next)}`);
+  });
+
   await check('every lesson preset runs (1 epoch on 200 images each)', async () => {
     const ids = await page.evaluate('window.demo.lessons.map((l) => l.id)');
-    assert(ids.length === 8, `lessons: ${ids}`);
+    assert(ids.length === 9, `lessons: ${ids}`);
     for (const id of ids) {
       await page.evaluate(`window.demo.runLesson('${id}', { epochs: 1, trainSize: 200 })`);
       const run = await page.evaluate('window.demo.state.lastRun');
@@ -120,8 +209,10 @@ try {
   });
 
   await check('the drawing pad returns probabilities that sum to 1', async () => {
-    await page.evaluate(`document.getElementById('epochs').value = '1'; document.getElementById('train-size').value = '1000'`);
-    await page.evaluate('window.demo.train({ epochs: 1, trainSize: 1000 })');
+    // DEMO_DOCS: the page's own defaults (3 epochs, 10,000 images), so the README's screenshot shows trained weights
+    const [epochs, trainSize] = process.env.DEMO_DOCS === '1' ? [3, 10000] : [1, 1000];
+    await page.evaluate(`document.getElementById('epochs').value = '${epochs}'; document.getElementById('train-size').value = '${trainSize}'`);
+    await page.evaluate(`window.demo.train({ epochs: ${epochs}, trainSize: ${trainSize} })`);
     const run = await page.evaluate('window.demo.state.lastRun');
     assert(run && run.finished && !run.error, `train run: ${JSON.stringify(run)}`);
     const probs = await page.evaluate('window.demo.drawAndPredict([[140, 40], [140, 240]])'); // a "1"
@@ -134,6 +225,7 @@ try {
 
   await check('a screenshot is saved to test-output/demo.png', async () => {
     await page.screenshot({ path: 'test-output/demo.png', fullPage: true });
+    if (process.env.DEMO_DOCS === '1') fs.copyFileSync('test-output/demo.png', 'docs/demo.png');
     assert(fs.statSync('test-output/demo.png').size > 10_000, 'screenshot too small');
   });
 

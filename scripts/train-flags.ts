@@ -28,19 +28,43 @@ interface FlagSpec {
   help: string;
 }
 
+/** Lesson 9's shared settings (the demo's lesson uses the same). */
+export const LESSON9 = { width: '32', optimizer: 'adam', lr: '0.001', epochs: '8', batchSize: '64', trainSize: '10000', validation: '1000' } as const;
+
 export const PRESETS: Record<string, Record<string, string>> = {
   small: { layers: '64', activation: 'relu', dropout: '0', optimizer: 'rmsprop', lr: '0.001', epochs: '3', 'batch-size': '128' },
   'keras-mlp': { layers: '512,512', activation: 'relu', dropout: '0.2', optimizer: 'rmsprop', lr: '0.001', epochs: '20', 'batch-size': '128' },
   maxout: { maxout: '240x5,240x5', 'input-dropout': '0.2', dropout: '0.5', optimizer: 'momentum', lr: '0.1', momentum: '0.5',
     'max-norm': '1.9365', epochs: '20', 'batch-size': '100' },
+  // Lesson 9 ("20 vs 56 layers"): the same width, optimizer, learning rate and initialisation
+  // for all three; only the depth and the skips differ. bench/RESULTS.md has their numbers.
+  ...lesson9Presets(),
 };
+
+/** The lesson-9 presets, built from one base so they cannot drift apart. */
+function lesson9Presets(): Record<string, Record<string, string>> {
+  const base = { width: LESSON9.width, activation: 'relu', init: 'glorot', optimizer: LESSON9.optimizer, lr: LESSON9.lr,
+    epochs: LESSON9.epochs, 'batch-size': LESSON9.batchSize, 'train-size': LESSON9.trainSize, validation: LESSON9.validation };
+  return {
+    'plain-20': { ...base, depth: '20' },
+    'plain-56': { ...base, depth: '56' },
+    'residual-56': { ...base, depth: '56', residual: 'true' },
+  };
+}
 
 export const FLAGS: Record<string, FlagSpec> = {
   help: { kind: { type: 'switch' }, help: 'print this help and exit' },
   preset: { kind: { type: 'choice', choices: Object.keys(PRESETS) }, fallback: 'small',
     help: 'small: 784-64-10 ReLU, RMSprop, 3 epochs; keras-mlp: 784-512-512-10 ReLU, dropout 0.2, 20 epochs (Keras mnist_mlp.py); ' +
-      'maxout: 784-(240x5)-(240x5)-10, dropout 0.2/0.5, SGD+momentum, max-norm, 20 epochs. Other flags override the preset' },
+      'maxout: 784-(240x5)-(240x5)-10, dropout 0.2/0.5, SGD+momentum, max-norm, 20 epochs; ' +
+      'plain-20, plain-56, residual-56: lesson 9 (20 vs 56 layers), plain ReLU MLPs of one width at depths 20 and 56, ' +
+      'and the 56-layer one built from residual blocks. Other flags override the preset' },
   layers: { kind: { type: 'ints' }, fallback: '64', help: 'hidden layer sizes, comma-separated' },
+  depth: { kind: { type: 'int', min: 2 }, note: 'off: --layers',
+    help: 'dense layers in all, the output layer included: depth−1 hidden layers of --width units (replaces --layers)' },
+  width: { kind: { type: 'int', min: 1 }, fallback: '64', help: 'units of every hidden layer (with --depth)' },
+  residual: { kind: { type: 'switch' },
+    help: 'with --depth: after the first hidden layer, pairs of hidden layers become residual blocks x + dense(act(dense(act(x)))); depth must be even' },
   maxout: { kind: { type: 'maxout' }, note: 'off', help: 'maxout hidden layers as UNITSxPIECES,... (replaces --layers)' },
   activation: { kind: { type: 'choice', choices: ['relu', 'sigmoid', 'tanh'] }, fallback: 'relu', help: 'hidden activation' },
   init: { kind: { type: 'choice', choices: ['glorot', 'he'] }, fallback: 'glorot', help: 'weight initialisation (he: He normal, ReLU only)' },
@@ -151,6 +175,14 @@ export function parseFlags(argv: readonly string[]): Record<string, string> {
   const flags: Record<string, string> = { ...PRESETS[preset]!, ...given };
   if (flags.patience !== undefined && Number(flags.validation ?? 0) === 0) throw new FlagError('--patience needs --validation N (early stopping watches val_loss)');
   if (Number(flags.validation ?? 0) >= 60000) throw new FlagError(`--validation must leave training images: MNIST has 60000, got ${flags.validation}`);
+  if (flags.residual !== undefined && flags.depth === undefined) throw new FlagError('--residual needs --depth N (blocks are built from the hidden layers --depth makes)');
+  if (flags.residual !== undefined && Number(flags.depth) % 2 !== 0) {
+    throw new FlagError(`--residual needs an even --depth (the first hidden and the output layer, then blocks of two), got ${flags.depth}`);
+  }
+  // A preset's --layers gives way to --depth; one given on the command line beside it is a contradiction.
+  if (flags.depth !== undefined && (given.layers !== undefined || given.maxout !== undefined)) {
+    throw new FlagError('--depth replaces --layers and --maxout: give one of them');
+  }
   if (flags.save !== undefined && !/\.(safetensors|json)$/.test(flags.save)) throw new FlagError(`--save must name a .safetensors or .json file, got "${flags.save}"`);
   return flags;
 }

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createEngine, Sequential, dense, relu, sigmoid, tanh, maxout, dropout, sgd, adagrad, rmsprop, adam,
+import { createEngine, Sequential, dense, relu, sigmoid, tanh, maxout, dropout, residual, sgd, adagrad, rmsprop, adam,
   earlyStopping, loadMnist, subset, ResidentDataset, type LayerSpec, type Optimizer, type Callback } from '../src/index.js';
 import { FlagError, helpText, parseFlags } from './train-flags.js';
 
@@ -36,6 +36,7 @@ function buildLayers(f: Flags): LayerSpec[] {
   const maxNorm = Number(f['max-norm'] ?? 0);
   let units = 784;
   if (inputDrop > 0) layers.push(dropout(inputDrop));
+  if (f.depth) return [...layers, ...deepStack(f, l2, maxNorm, drop)];
   if (f.maxout) {
     for (const part of f.maxout.split(',')) {
       const [u, p] = part.split('x').map(Number) as [number, number];
@@ -45,8 +46,7 @@ function buildLayers(f: Flags): LayerSpec[] {
     }
   } else {
     const act = f.activation ?? 'relu';
-    const actLayer = act === 'relu' ? relu : act === 'sigmoid' ? sigmoid : act === 'tanh' ? tanh : null;
-    if (!actLayer) throw new Error(`--activation must be relu, sigmoid or tanh, got ${act}`);
+    const actLayer = hiddenActivation(f);
     for (const h of (f.layers ?? '64').split(',').filter(Boolean).map(Number)) {
       layers.push(dense(units, h, { l2, maxNorm, init: act === 'relu' && f.init === 'he' ? 'heNormal' : 'glorotUniform' }), actLayer());
       if (drop > 0) layers.push(dropout(drop));
@@ -55,6 +55,42 @@ function buildLayers(f: Flags): LayerSpec[] {
   }
   layers.push(dense(units, 10, { l2, maxNorm }));
   return layers;
+}
+
+/**
+ * --depth D --width W: D dense layers in all (the output layer included, as
+ * "56 layers" counts them). Plain: D−1 hidden layers of W units, each
+ * followed by its activation. --residual: the same D dense layers — the first
+ * hidden layer (784 -> W), (D−2)/2 blocks x + dense(act(dense(act(x)))), the
+ * output — with the activations moved inside the blocks ("pre-activation",
+ * He et al. 2016, "Identity mappings in deep residual networks"): nothing
+ * sits on the skip path, so each block adds a correction to an untouched x.
+ * (With the activation after the sum, relu(x + F(x)), the signal grows block
+ * after block: at initialisation the logits' RMS was 12–82 instead of 3–6,
+ * and training started far behind: bench/RESULTS.md, lesson 9.)
+ */
+function deepStack(f: Flags, l2: number, maxNorm: number, drop: number): LayerSpec[] {
+  const depth = Number(f.depth);
+  const width = Number(f.width ?? 64);
+  const act = hiddenActivation(f);
+  const init = act === relu && f.init === 'he' ? 'heNormal' : 'glorotUniform';
+  const hidden = (inUnits: number) => dense(inUnits, width, { l2, maxNorm, init });
+  const activation = () => (drop > 0 ? [act(), dropout(drop)] : [act()]);
+  const layers: LayerSpec[] = [hidden(784)];
+  if (f.residual) {
+    for (let b = 0; b < (depth - 2) / 2; b++) layers.push(residual([...activation(), hidden(width), ...activation(), hidden(width)]));
+  } else {
+    for (let i = 1; i < depth - 1; i++) layers.push(...activation(), hidden(width));
+  }
+  layers.push(...activation(), dense(width, 10, { l2, maxNorm }));
+  return layers;
+}
+
+function hiddenActivation(f: Flags): () => LayerSpec {
+  const act = f.activation ?? 'relu';
+  const actLayer = act === 'relu' ? relu : act === 'sigmoid' ? sigmoid : act === 'tanh' ? tanh : null;
+  if (!actLayer) throw new Error(`--activation must be relu, sigmoid or tanh, got ${act}`);
+  return actLayer;
 }
 
 function buildOptimizer(f: Flags): Optimizer {

@@ -26,6 +26,15 @@ describe('train command flags', () => {
     expect(parseFlags([])).to.deep.equal(PRESETS.small);
   });
 
+  it('lesson 9\'s presets differ only in depth and skips', () => {
+    const [p20, p56, r56] = ['plain-20', 'plain-56', 'residual-56'].map((name) => parseFlags(['--preset', name]));
+    expect(p20).to.deep.equal({ ...p56, depth: '20', preset: 'plain-20' });
+    expect(r56).to.deep.equal({ ...p56, residual: 'true', preset: 'residual-56' });
+    expect(p56).to.include({ depth: '56', activation: 'relu', init: 'glorot' });
+    // a preset's --layers gives way to --depth from the command line
+    expect(parseFlags(['--preset', 'keras-mlp', '--depth', '8'])).to.include({ depth: '8', layers: '512,512' });
+  });
+
   const refused: [string[], string][] = [
     [['--epoch', '1'], 'unknown flag --epoch (did you mean --epochs?)'],
     [['--batch_size', '64'], 'unknown flag --batch_size (did you mean --batch-size?)'],
@@ -38,7 +47,12 @@ describe('train command flags', () => {
     [['--lr', '0'], '--lr must be a number > 0, got "0"'],
     [['--dropout', '1'], '--dropout must be a number >= 0 and < 1, got "1"'],
     [['--optimizer', 'adamw'], '--optimizer must be one of sgd, momentum, nesterov, adagrad, rmsprop, adam, got "adamw" (did you mean "adam"?)'],
-    [['--preset', 'big'], '--preset must be one of small, keras-mlp, maxout, got "big"'],
+    [['--preset', 'big'], '--preset must be one of small, keras-mlp, maxout, plain-20, plain-56, residual-56, got "big"'],
+    [['--residual'], '--residual needs --depth N'],
+    [['--depth', '55', '--residual'], '--residual needs an even --depth'],
+    [['--depth', '1'], '--depth must be an integer >= 2, got "1"'],
+    [['--depth', '20', '--layers', '64'], '--depth replaces --layers and --maxout'],
+    [['--width', '0'], '--width must be an integer >= 1, got "0"'],
     [['--layers', '512,,10'], '--layers must be positive integers separated by commas'],
     [['--maxout', '240*5'], '--maxout must be UNITSxPIECES'],
     [['--verbose', '3'], '--verbose must be one of 0, 1, 2, got "3"'],
