@@ -15,6 +15,7 @@ import {
   ValueError, type Optimizer, type Schedule, type Checkpoint,
 } from '../src/index.js';
 import { momentum as cpuMomentum } from '../src/reference/optimizers.js';
+import { FlagError, parseFlags, schedulesFromFlags } from '../scripts/train-flags.js';
 
 describe('schedules', function () {
   this.timeout(600_000);
@@ -201,5 +202,40 @@ describe('schedules', function () {
     await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, lrSchedule: stepDecay({ every: 1, factor: 0.5 }) });
     expect(model.stepCount).to.equal(4);
     model.dispose();
+  });
+
+  describe('the train command\'s schedule flags', () => {
+    it('the maxout preset spreads pylearn2\'s ramps over its epochs: momentum 0.5 -> 0.7, lr 1x -> 0.05x', () => {
+      const f = parseFlags(['--preset', 'maxout']);
+      const { lrSchedule, momentumSchedule } = schedulesFromFlags(f, Number(f.epochs), 600);
+      expect(f.epochs).to.equal('60');
+      expectClose([0, 1, 30, 59].map((e) => momentumSchedule!(e, 0)), [0.5, 0.5 + 0.2 / 59, 0.5 + 0.2 * 30 / 59, 0.7], { atol: 1e-15 });
+      expectClose([0, 30, 59].map((e) => lrSchedule!(e, 0)), [1, 1 - 0.95 * 30 / 59, 0.05], { atol: 1e-15 });
+    });
+
+    it('each --lr-schedule reaches its end value at the run\'s end', () => {
+      const run = (argv: string[]) => schedulesFromFlags(parseFlags(argv), 10, 50);
+      expectClose([run(['--lr-schedule', 'cosine', '--lr-end', '0.1']).lrSchedule!(9, 499)], [0.1], { atol: 1e-15 });
+      expectClose([run(['--lr-schedule', 'exponential', '--lr-end', '0.01']).lrSchedule!(9, 499)], [0.01], { atol: 1e-15 });
+      expect([0, 3, 4, 9].map((e) => run(['--lr-schedule', 'step', '--lr-every', '4', '--lr-factor', '0.1']).lrSchedule!(e, 0)))
+        .to.deep.equal([1, 1, 0.1, 0.1 ** 2]);
+      expect(run([])).to.deep.equal({});
+      expect(run(['--optimizer', 'momentum', '--momentum', '0.4', '--momentum-end', '0.9']).momentumSchedule!(9, 0)).to.equal(0.9);
+    });
+
+    const refused: [string[], string][] = [
+      [['--lr-schedule', 'cosin'], '--lr-schedule must be one of none, linear, exponential, cosine, step, got "cosin" (did you mean "cosine"?)'],
+      [['--lr-end', '0.1'], '--lr-end needs --lr-schedule linear or exponential or cosine, got --lr-schedule none'],
+      [['--lr-schedule', 'linear', '--lr-every', '5'], '--lr-every needs --lr-schedule step, got --lr-schedule linear'],
+      [['--lr-end', '0'], '--lr-end must be a number > 0, got "0"'],
+      [['--momentum-end', '0.7'], '--momentum-end needs --optimizer momentum or nesterov (an optimizer with a momentum to ramp), got --optimizer rmsprop'],
+      [['--preset', 'maxout', '--optimizer', 'adam'], '--momentum-end needs --optimizer momentum or nesterov'],
+      [['--preset', 'maxout', '--momentum-end', '1'], '--momentum-end must be a number >= 0 and < 1, got "1"'],
+    ];
+    for (const [argv, message] of refused) {
+      it(`refuses ${argv.join(' ')}`, () => {
+        expect(() => parseFlags(argv)).to.throw(FlagError, message);
+      });
+    }
   });
 });
