@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createEngine, Sequential, dense, relu, sigmoid, tanh, maxout, dropout, residual, sgd, adagrad, rmsprop, adam,
   earlyStopping, loadMnist, subset, ResidentDataset, type LayerSpec, type Optimizer, type Callback } from '../src/index.js';
-import { FlagError, helpText, parseFlags } from './train-flags.js';
+import { FlagError, helpText, parseFlags, schedulesFromFlags } from './train-flags.js';
 
 type Flags = Record<string, string>;
 
@@ -135,8 +135,14 @@ async function main(f: Flags) {
 
   const callbacks: Callback[] = [];
   if (f.patience) callbacks.push(earlyStopping({ monitor: 'val_loss', patience: Number(f.patience) }));
+  const schedules = schedulesFromFlags(f, epochs, Math.ceil(trainCount / batchSize));
+  if (f['lr-schedule'] && f['lr-schedule'] !== 'none') {
+    console.log(`lr schedule ${f['lr-schedule']}: multiplier ${schedules.lrSchedule!(0, 0)} in the first epoch, ` +
+      `${schedules.lrSchedule!(epochs - 1, Math.ceil(trainCount / batchSize) * epochs - 1).toPrecision(4)} in the last`);
+  }
+  if (schedules.momentumSchedule) console.log(`momentum ${schedules.momentumSchedule(0, 0)} in the first epoch, ramped linearly to ${schedules.momentumSchedule(epochs - 1, 0)} in the last`);
   const history = await model.fit(train, {
-    epochs, batchSize, validation, callbacks,
+    epochs, batchSize, validation, callbacks, ...schedules,
     metricsEvery: Number(f['metrics-every'] ?? 50),
     ...(f.verbose !== undefined ? { verbose: Number(f.verbose) as 0 | 1 | 2 } : {}),
   });

@@ -31,7 +31,9 @@ export type {
   LayerSpec, DenseSpec, DenseOptions, ActivationSpec, MaxoutSpec, DropoutSpec, ResidualSpec, Initializer,
 } from './nn/layers/index.js';
 export { sgd, adagrad, rmsprop, adam } from './nn/optimizers.js';
-export type { Optimizer } from './nn/optimizers.js';
+export type { Optimizer, StepValues } from './nn/optimizers.js';
+export { stepDecay, exponentialDecay, cosineDecay, linearRamp } from './nn/schedules.js';
+export type { Schedule } from './nn/schedules.js';
 export { earlyStopping, EarlyStopping } from './nn/callbacks.js';
 export type { Callback, CallbackModel, EpochLogs, BatchLogs, FitParams, EarlyStoppingOptions } from './nn/callbacks.js';
 export type { FitOptions, History } from './nn/fit.js';

@@ -21,9 +21,14 @@
  * half done keeps saveCheckpoint refusing until an epoch completes or a
  * checkpoint is loaded (resuming from it would not be exact).
  *
+ * Schedules (`lrSchedule`, `momentumSchedule`, src/nn/schedules.ts) are
+ * functions of (epoch, global step); each step's values are checked, then set
+ * on the optimizer, whose one dispatch carries them in its uniforms.
+ *
  * Resuming: `initialEpoch` starts the loop later; the shuffle of each epoch
  * depends only on (model seed, epoch), and the model carries its step counter,
- * so fit from a checkpoint (src/nn/checkpoint.ts) continues bit for bit. If the
+ * so fit from a checkpoint (src/nn/checkpoint.ts) continues bit for bit, with
+ * the same scheduled values. If the
  * device is lost, fit rejects with DeviceLostError rather than hang.
  */
 import { DisposedError, ValueError } from '../errors.js';
@@ -32,6 +37,7 @@ import { checkBoolean, checkFinite, checkOptions, describeValue } from '../optio
 import { checkCallbacks, type BatchLogs, type Callback, type EpochLogs, type FitParams } from './callbacks.js';
 import { defaultProgressStream, defaultVerbose, ProgressBar, type ProgressStream } from './progress-bar.js';
 import { SeededRandom } from './init.js';
+import { StepSchedules, type Schedule } from './schedules.js';
 import type { Inputs, Sequential } from './sequential.js';
 
 export interface FitOptions {
@@ -67,10 +73,23 @@ export interface FitOptions {
   metricsEvery?: number;
   /** Throw (naming epoch and step) when the loss becomes NaN or infinite (default true). */
   stopOnNaN?: boolean;
+  /**
+   * The learning rate per step, as a MULTIPLIER of the optimizer's `lr`:
+   * `(epoch, step) => number` with the 0-based epoch and the model's global
+   * 0-based step (steps trained before this one). Factories: stepDecay,
+   * exponentialDecay, cosineDecay, linearRamp (src/nn/schedules.ts).
+   */
+  lrSchedule?: Schedule;
+  /**
+   * The momentum per step, as the momentum ITSELF in [0, 1) (e.g.
+   * linearRamp({ from: 0.5, to: 0.7, endEpoch: 249 }), pylearn2's
+   * MomentumAdjustor). Needs sgd({ lr, momentum }) with momentum > 0.
+   */
+  momentumSchedule?: Schedule;
 }
 
 const FIT_OPTIONS = ['epochs', 'initialEpoch', 'batchSize', 'shuffle', 'validation', 'validationSplit', 'callbacks', 'verbose',
-  'progressStream', 'metricsEvery', 'stopOnNaN'] as const;
+  'progressStream', 'metricsEvery', 'stopOnNaN', 'lrSchedule', 'momentumSchedule'] as const;
 
 /** What fit returns, shaped like Keras's History. */
 export interface History {
@@ -94,7 +113,7 @@ function positiveInt(name: string, v: unknown, fallback: number): number {
 }
 
 /** Every option checked and defaulted, before anything is allocated. */
-function checkFitOptions(options: FitOptions) {
+function checkFitOptions(model: Sequential, options: FitOptions) {
   checkOptions('fit', options, FIT_OPTIONS);
   const epochs = positiveInt('epochs', options.epochs, 1);
   const batchSize = positiveInt('batchSize', options.batchSize, 32);
@@ -117,7 +136,11 @@ function checkFitOptions(options: FitOptions) {
   const validationSplit = options.validationSplit === undefined ? 0
     : checkFinite('fit', 'validationSplit', options.validationSplit, { min: 0, max: 1, maxExclusive: true });
   if (validationSplit > 0 && v !== undefined) throw new ValueError('fit: give either validation or validationSplit, not both');
+  const schedules = StepSchedules.from('fit', model.trainingStep.optimizer, options.lrSchedule, options.momentumSchedule);
+  // The first step's values now, so a schedule that is wrong from the start fails before anything is allocated.
+  schedules?.at('fit', initialEpoch, model.stepCount);
   return {
+    schedules,
     epochs, batchSize, metricsEvery, initialEpoch, verbose, validationSplit,
     shuffle: checkBoolean('fit', 'shuffle', options.shuffle, true),
     stopOnNaN: checkBoolean('fit', 'stopOnNaN', options.stopOnNaN, true),
@@ -127,7 +150,7 @@ function checkFitOptions(options: FitOptions) {
 
 export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | undefined, options: FitOptions): Promise<History> {
   // ---- validate everything before any GPU work ---------------------------------
-  const o = checkFitOptions(options);
+  const o = checkFitOptions(model, options);
   if (o.validationSplit > 0) {
     const { train, held } = splitArrays(model.inputUnits, x, y, o.validationSplit);
     return fit(model, train.x, train.y, { ...options, validationSplit: undefined, validation: held });
@@ -228,6 +251,8 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
         const rows = Math.min(o.batchSize, n - start);
         await batchHook((cb) => cb.onBatchBegin?.(s, batchLogs(rows)));
         assertAlive(`epoch ${epoch + 1}, step ${s + 1} of ${steps}`);
+        // The scheduled values go into this step's optimizer uniforms (checked first: a bad value records nothing).
+        if (o.schedules) training.optimizer.useStepValues!(o.schedules.at('fit', epoch, training.stepCount));
         training.record(data, order, start, rows);
         history.steps++;
         if ((s + 1) % o.metricsEvery === 0 && s + 1 < steps) {
@@ -258,6 +283,8 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
     return history;
   } finally {
     model.activity = null;
+    // Steps outside fit (trainOnBatch) use the optimizer's own config again.
+    if (o.schedules) training.optimizer.useStepValues!(null);
     // A finished epoch leaves the model resumable; a half-done one (a hook threw,
     // the device was lost) stays marked, so saveCheckpoint keeps refusing it.
     if (finished) training.midEpoch = false;

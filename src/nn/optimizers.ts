@@ -16,11 +16,26 @@ export interface Optimizer {
   init(engine: Engine, size: number): void;
   /** One update of params from grads; `step` is 1-based. */
   apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void;
+  /**
+   * fit's schedules (src/nn/schedules.ts): the values the following updates
+   * use instead of the config's `lr` (and `momentum`); null goes back to the
+   * config. They travel in the update's dispatch uniforms, so a scheduled step
+   * costs no extra dispatch, submit or readback.
+   */
+  useStepValues?(values: StepValues | null): void;
+  /** Why a schedule of `what` cannot drive this optimizer (a sentence), or null when it can. */
+  scheduleRefusal?(what: 'lr' | 'momentum'): string | null;
   /** The state tensors, for checkpoints (each the size of the flat parameter buffer). */
   state(): Tensor[];
   /** A name per state tensor, used in checkpoints ('v' for RMSprop, 'm' and 'v' for Adam). */
   readonly stateNames?: readonly string[];
   dispose(): void;
+}
+
+/** One step's scheduled values, in place of the optimizer's config (absolute values, already checked). */
+export interface StepValues {
+  lr?: number;
+  momentum?: number;
 }
 
 /** A finite number > 0 that stays > 0 in f32 (the kernels see it in f32: eps 1e-50 would be 0 there). */
@@ -58,6 +73,24 @@ abstract class StatefulOptimizer implements Optimizer {
 
   abstract apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void;
 
+  /** The scheduled values of the coming updates (empty: the config's). */
+  protected stepValues: StepValues = {};
+
+  useStepValues(values: StepValues | null): void {
+    this.stepValues = values ?? {};
+  }
+
+  /** The step's learning rate: the scheduled one, else the config's. */
+  protected lr(): number {
+    return this.stepValues.lr ?? (this.config['lr'] as number);
+  }
+
+  /** Every optimizer here has an lr; only SGD with momentum has a momentum to schedule. */
+  scheduleRefusal(what: 'lr' | 'momentum'): string | null {
+    return what === 'lr' ? null
+      : `${this.name} has no momentum to schedule; a momentum schedule needs sgd({ lr, momentum }) with momentum > 0`;
+  }
+
   state(): Tensor[] {
     return this.tensors;
   }
@@ -77,9 +110,16 @@ class Sgd extends StatefulOptimizer {
     this.stateNames = config.momentum > 0 ? ['velocity'] : [];
   }
   apply(engine: Engine, params: Tensor, grads: Tensor): void {
-    const { lr, momentum, nesterov } = this.config;
-    if (momentum > 0) engine.momentum(params, grads, this.tensors[0]!, { lr, momentum, nesterov });
+    const { momentum, nesterov } = this.config;
+    const lr = this.lr();
+    if (momentum > 0) engine.momentum(params, grads, this.tensors[0]!, { lr, momentum: this.stepValues.momentum ?? momentum, nesterov });
     else engine.sgd(params, grads, { lr });
+  }
+  override scheduleRefusal(what: 'lr' | 'momentum'): string | null {
+    // Without momentum SGD keeps no velocity: there is nothing a momentum could apply to.
+    return what === 'momentum' && this.config.momentum === 0
+      ? 'this sgd has momentum 0 and keeps no velocity; a momentum schedule needs sgd({ lr, momentum }) with momentum > 0 (its starting value)'
+      : null;
   }
 }
 
@@ -88,7 +128,7 @@ class Adagrad extends StatefulOptimizer {
   readonly stateNames = ['accum'];
   constructor(readonly config: { lr: number; eps: number }) { super(); }
   apply(engine: Engine, params: Tensor, grads: Tensor): void {
-    engine.adagrad(params, grads, this.tensors[0]!, this.config);
+    engine.adagrad(params, grads, this.tensors[0]!, { ...this.config, lr: this.lr() });
   }
 }
 
@@ -97,7 +137,7 @@ class RmsProp extends StatefulOptimizer {
   readonly stateNames = ['v'];
   constructor(readonly config: { lr: number; rho: number; eps: number; epsInsideSqrt: boolean }) { super(); }
   apply(engine: Engine, params: Tensor, grads: Tensor): void {
-    engine.rmsprop(params, grads, this.tensors[0]!, this.config);
+    engine.rmsprop(params, grads, this.tensors[0]!, { ...this.config, lr: this.lr() });
   }
 }
 
@@ -106,7 +146,14 @@ class Adam extends StatefulOptimizer {
   readonly stateNames = ['m', 'v'];
   constructor(readonly config: { lr: number; beta1: number; beta2: number; eps: number }) { super(); }
   apply(engine: Engine, params: Tensor, grads: Tensor, step: number): void {
-    engine.adam(params, grads, this.tensors[0]!, this.tensors[1]!, { ...this.config, step });
+    engine.adam(params, grads, this.tensors[0]!, this.tensors[1]!, { ...this.config, lr: this.lr(), step });
+  }
+  override scheduleRefusal(what: 'lr' | 'momentum'): string | null {
+    // beta1 is the decay of a moving average whose bias correction assumes it fixed: not a momentum to ramp.
+    return what === 'momentum'
+      ? 'adam has no momentum to schedule (its beta1 is a fixed moving-average decay that the bias correction depends on); ' +
+        'a momentum schedule needs sgd({ lr, momentum }) with momentum > 0'
+      : null;
   }
 }
 
