@@ -182,6 +182,28 @@ describe('Keras-style training API', function () {
       expect([again.epoch, again.stoppedEarly]).to.deep.equal([[0, 1], false]);
     });
 
+    it('model.stopTraining = true from a batch hook ends the epoch after that batch (Keras): its logs cover the batches trained, and the half-done epoch cannot be checkpointed', async () => {
+      const m = model();
+      const seen: number[] = [];
+      let epochLogs: { loss: number } | null = null;
+      const history = await m.fit(data.x, data.y, { epochs: 5, batchSize: 10, verbose: 0, callbacks: [{
+        onBatchEnd: (batch) => { seen.push(batch); if (batch === 1) m.stopTraining = true; },
+        onEpochEnd: (_epoch, logs) => { epochLogs = logs; },
+      }] });
+      expect(seen).to.deep.equal([0, 1]);
+      expect(history.epoch).to.deep.equal([0]);
+      expect(history.steps).to.equal(2);
+      expect(history.stoppedEarly).to.equal(true);
+      expect(epochLogs!.loss).to.be.a('number').and.satisfy(Number.isFinite);
+      expect(m.stepCount).to.equal(2);
+      expect(m.epochCount).to.equal(0);
+      const err = await m.saveCheckpoint().then(() => null, (e: unknown) => e);
+      expect(String(err)).to.include('middle of epoch');
+      // a complete epoch makes it resumable again
+      await m.fit(data.x, data.y, { epochs: 1, batchSize: 10, verbose: 0 });
+      expect((await m.saveCheckpoint()).manifest.epochCount).to.equal(1);
+    });
+
     it('earlyStopping keeps Keras semantics: mode, patience, minDelta', async () => {
       const m = model();
       const stop = earlyStopping({ monitor: 'loss', mode: 'max', patience: 1 }); // loss falls: never "improves" in max mode

@@ -34,11 +34,31 @@
 import { DisposedError, ValueError } from '../errors.js';
 import { ResidentDataset } from '../data/resident-dataset.js';
 import { checkBoolean, checkFinite, checkOptions, describeValue } from '../options.js';
-import { checkCallbacks, type BatchLogs, type Callback, type EpochLogs, type FitParams } from './callbacks.js';
+import { checkCallbacks, type BatchLogs, type Callback, type CallbackModel, type EpochLogs, type FitParams } from './callbacks.js';
 import { defaultProgressStream, defaultVerbose, ProgressBar, type ProgressStream } from './progress-bar.js';
 import { SeededRandom } from './init.js';
 import { StepSchedules, type Schedule } from './schedules.js';
-import type { Inputs, Sequential } from './sequential.js';
+import type { Engine } from '../engine.js';
+import type { Inputs } from './inputs.js';
+import type { TrainingStep } from './training-step.js';
+
+/**
+ * What fit drives: the public front of a model (Sequential) — its training
+ * step, its data checks and the one-operation-at-a-time flag. An interface,
+ * so that fit does not import the class that calls it.
+ */
+export interface FitModel extends CallbackModel {
+  readonly engine: Engine;
+  readonly inputUnits: number;
+  readonly seed: number;
+  readonly stepCount: number;
+  readonly epochCount: number;
+  readonly isDisposed: boolean;
+  /** @internal */ readonly trainingStep: TrainingStep;
+  /** @internal */ activity: null | 'fit' | 'at rest';
+  /** @internal */ toDataset(fn: string, x: Inputs, y: ArrayLike<number> | undefined): { data: ResidentDataset; owned: boolean };
+  /** @internal */ evaluateInternal(x: Inputs, batchSize: number, y?: ArrayLike<number>): Promise<{ loss: number; accuracy: number }>;
+}
 
 export interface FitOptions {
   /** Train up to this epoch count (default 1). */
@@ -113,7 +133,7 @@ function positiveInt(name: string, v: unknown, fallback: number): number {
 }
 
 /** Every option checked and defaulted, before anything is allocated. */
-function checkFitOptions(model: Sequential, options: FitOptions) {
+function checkFitOptions(model: FitModel, options: FitOptions) {
   checkOptions('fit', options, FIT_OPTIONS);
   const epochs = positiveInt('epochs', options.epochs, 1);
   const batchSize = positiveInt('batchSize', options.batchSize, 32);
@@ -148,7 +168,7 @@ function checkFitOptions(model: Sequential, options: FitOptions) {
   };
 }
 
-export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | undefined, options: FitOptions): Promise<History> {
+export async function fit(model: FitModel, x: Inputs, y: ArrayLike<number> | undefined, options: FitOptions): Promise<History> {
   // ---- validate everything before any GPU work ---------------------------------
   const o = checkFitOptions(model, options);
   if (o.validationSplit > 0) {
@@ -211,7 +231,6 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
   const training = model.trainingStep;
   model.activity = 'fit';
   model.stopTraining = false;
-  let finished = false;
   let lastLogs: EpochLogs | null = null;
   try {
     for (const cb of callbacks) { cb.setModel?.(model); cb.setParams?.(params); }
@@ -246,7 +265,10 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
       };
       const batchLogs = (size: number): BatchLogs => ({ size, loss: latest.loss, accuracy: latest.accuracy, metricsBatches: latest.batches });
 
-      for (let s = 0; s < steps; s++) {
+      // Keras's rule: stopTraining set by a batch hook ends the epoch after that batch.
+      let doneSteps = 0;
+      let doneSamples = 0;
+      for (let s = 0; s < steps && !model.stopTraining; s++) {
         const start = s * o.batchSize;
         const rows = Math.min(o.batchSize, n - start);
         await batchHook((cb) => cb.onBatchBegin?.(s, batchLogs(rows)));
@@ -255,6 +277,8 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
         if (o.schedules) training.optimizer.useStepValues!(o.schedules.at('fit', epoch, training.stepCount));
         training.record(data, order, start, rows);
         history.steps++;
+        doneSteps = s + 1;
+        doneSamples = start + rows;
         if ((s + 1) % o.metricsEvery === 0 && s + 1 < steps) {
           if (pending) await check(pending);
           pending = readMetrics(s + 1, start + rows);
@@ -262,16 +286,25 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
         await batchHook((cb) => cb.onBatchEnd?.(s, batchLogs(rows)));
       }
       if (pending) await check(pending);
-      assertAlive(`epoch ${epoch + 1}, step ${steps} of ${steps}`);
-      const m = await check(readMetrics(steps, n));
-      const logs: EpochLogs = { loss: m.lossSum / n, accuracy: m.correct / n };
+      assertAlive(`epoch ${epoch + 1}, step ${doneSteps} of ${steps}`);
+      if (doneSteps === 0) { // stopped before this epoch's first batch: nothing of it was trained
+        training.midEpoch = false;
+        break;
+      }
+      const m = await check(readMetrics(doneSteps, doneSamples));
+      const logs: EpochLogs = { loss: m.lossSum / doneSamples, accuracy: m.correct / doneSamples };
+      const complete = doneSteps === steps;
       if (validation) {
         const v = await model.evaluateInternal(validation.data, 1024);
         logs.val_loss = v.loss;
         logs.val_accuracy = v.accuracy;
       }
-      training.midEpoch = false;
-      training.epochCount = epoch + 1; // before the callbacks, so a checkpoint saved there records this epoch as done
+      if (complete) {
+        training.midEpoch = false;
+        training.epochCount = epoch + 1; // before the callbacks, so a checkpoint saved there records this epoch as done
+      }
+      // A stopped, partial epoch still ends like one (its logs cover the batches it trained,
+      // as in Keras), but the model stays mid-epoch: a checkpoint there could not resume exactly.
       lastLogs = logs;
       history.epoch.push(epoch);
       for (const key of Object.keys(logs) as (keyof EpochLogs)[]) history.history[key]!.push(logs[key]!);
@@ -279,15 +312,14 @@ export async function fit(model: Sequential, x: Inputs, y: ArrayLike<number> | u
     }
     history.stoppedEarly = model.stopTraining;
     await atRest((cb) => cb.onTrainEnd?.(lastLogs ? { ...lastLogs } : {}), 'onTrainEnd');
-    finished = true;
     return history;
   } finally {
     model.activity = null;
     // Steps outside fit (trainOnBatch) use the optimizer's own config again.
     if (o.schedules) training.optimizer.useStepValues!(null);
-    // A finished epoch leaves the model resumable; a half-done one (a hook threw,
-    // the device was lost) stays marked, so saveCheckpoint keeps refusing it.
-    if (finished) training.midEpoch = false;
+    // Each finished epoch left the model resumable (midEpoch false); a half-done one
+    // (a hook threw, the device was lost, a batch hook stopped it) stays marked, so
+    // saveCheckpoint keeps refusing it.
     order.dispose();
     if (train.owned) train.data.dispose();
     if (validation?.owned) validation.data.dispose();

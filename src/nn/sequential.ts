@@ -16,6 +16,7 @@ import { ResidentDataset } from '../data/resident-dataset.js';
 import { checkLayerSpec, type LayerSpec } from './layers/index.js';
 import { ALIGN, type ParameterEntry } from './layer-plan.js';
 import { TrainingStep } from './training-step.js';
+import type { Inputs } from './inputs.js';
 import { checkLossName, type LossName } from './losses.js';
 import { rmsprop, type Optimizer } from './optimizers.js';
 import { fit, type FitOptions, type History } from './fit.js';
@@ -36,8 +37,7 @@ export interface SequentialOptions {
   seed?: number;
 }
 
-/** Data given to fit/evaluate/predict: a resident dataset or CPU arrays. */
-export type Inputs = ResidentDataset | Float32Array | Uint8Array;
+export type { Inputs } from './inputs.js';
 
 /** What predict returns: logits, or their softmax (the default). */
 export type PredictOutput = 'probabilities' | 'logits';
