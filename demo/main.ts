@@ -218,6 +218,7 @@ async function runTraining(o: RunOptions): Promise<Sequential> {
           `accuracy ${(100 * b.accuracy!).toFixed(1)}%, ${Math.round((1000 * o.batchSize) / msPerStep)} samples/s, ${msPerStep.toFixed(1)} ms/step — ${gpuMemory()}`;
       },
       onEpochEnd: async (epoch, e) => {
+        if (state.stopRequested) return; // a stopped run's partial epoch is not drawn
         const x = o.xAxis === 'seconds' ? (performance.now() - started) / 1000 : epoch + 1;
         o.plot(x, e);
         const n = o.numbers;
@@ -232,6 +233,7 @@ async function runTraining(o: RunOptions): Promise<Sequential> {
       epochs: o.epochs, batchSize: o.batchSize, validation, callbacks: [stopCallback(() => state.stopRequested), ...(o.callbacks ?? []), progress], verbose: 0,
       metricsEvery: Math.max(1, Math.min(20, Math.ceil(200 / o.batchSize))),
     });
+    if (state.stopRequested) throw new RunStopped();
   } catch (err) {
     model.dispose();
     throw err;

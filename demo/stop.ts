@@ -1,13 +1,13 @@
 /**
- * The Stop button. `model.stopTraining = true` (Keras's way) only takes
- * effect between epochs, which on a CPU adapter can be a minute away. fit
- * documents that a callback that throws ends the run at once, with everything
- * fit allocated freed and the model usable — so the Stop callback throws a
- * RunStopped, and the page treats that error as a clean stop, not a failure.
- * fit gives the page a turn of the event loop at every metrics read-back
- * (every few steps), so a click lands within a few steps.
+ * The Stop button, Keras's way: the Stop callback sets `model.stopTraining`
+ * from the next batch hook, and fit ends after that batch (its partial epoch
+ * logged, as Keras does). fit gives the page a turn of the event loop at every
+ * metrics read-back (every few steps), so a click lands within a few steps.
+ * The run then resolves normally; the page turns "stop was requested" into a
+ * RunStopped, which it reports as a clean stop, not a failure, and which also
+ * ends a lesson's loop over its configurations.
  */
-import type { Callback } from '../src/index.js';
+import type { Callback, CallbackModel } from '../src/index.js';
 
 /** A run ended by the user. */
 export class RunStopped extends Error {
@@ -17,8 +17,9 @@ export class RunStopped extends Error {
   }
 }
 
-/** A callback that ends fit at the next batch or epoch boundary once `requested()` is true. */
+/** A callback that ends fit after the current batch once `requested()` is true. */
 export function stopCallback(requested: () => boolean): Callback {
-  const check = () => { if (requested()) throw new RunStopped(); };
-  return { onBatchBegin: check, onBatchEnd: check, onEpochBegin: check, onEpochEnd: check };
+  let model: CallbackModel | null = null;
+  const check = () => { if (requested() && model) model.stopTraining = true; };
+  return { setModel: (m) => { model = m; }, onBatchBegin: check, onBatchEnd: check, onEpochBegin: check, onEpochEnd: check };
 }
