@@ -134,12 +134,17 @@ fn b_k_stride() -> u32 { return select(params.n, 1u, TRANSPOSE_B); }
 // ---- tiled: 8x8 outputs per invocation ----
 
 const TILE = 8u;          // outputs per invocation along m and along n
-const WG = 8u;            // invocations per workgroup along m and along n
+// Invocations per workgroup along n (x) and m (y). 8x8 (64 invocations, 64x64 of C)
+// by default; the skinny variants use smaller workgroups, so that a C of few
+// 8x8 blocks (the 10-unit layer: 256x10 is 32x2 blocks) still spreads over
+// several workgroups, i.e. over every core of a CPU adapter.
+override WG_X: u32 = 8u;
+override WG_Y: u32 = 8u;
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let m0 = (wid.y * WG + lid.y) * TILE;
-  let n0 = (wid.x * WG + lid.x) * TILE;
+  let m0 = (wid.y * WG_Y + lid.y) * TILE;
+  let n0 = (wid.x * WG_X + lid.x) * TILE;
   let last_m = params.m - 1u;
   let last_n = params.n - 1u;
 
@@ -223,10 +228,10 @@ fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: v
 // lavapipe (6.7 vs 12 GFLOP/s at 1024^3) and no faster on SwiftShader.)
 // The two differ only in how the 8 values of op(A) for a k step are loaded.
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let m0 = (wid.y * WG + lid.y) * TILE;
-  let n0 = (wid.x * WG + lid.x) * TILE;
+  let m0 = (wid.y * WG_Y + lid.y) * TILE;
+  let n0 = (wid.x * WG_X + lid.x) * TILE;
   let last_m = params.m - 1u;
   let n4 = params.n / 4u;
   let ra0 = a_row_offset(min(m0, last_m));
@@ -322,10 +327,10 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
 
 // tiled_vec4_at: A stored [K, M] (transposed), M % 4 == 0 (the dW = X^T dZ form).
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn tiled_vec4_at(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let m0 = (wid.y * WG + lid.y) * TILE;
-  let n0 = (wid.x * WG + lid.x) * TILE;
+  let m0 = (wid.y * WG_Y + lid.y) * TILE;
+  let n0 = (wid.x * WG_X + lid.x) * TILE;
   let n4 = params.n / 4u;
   // Columns n0..n0+3 and n0+4..n0+7 of row k are b4[k * n4 + cb_lo] and [k * n4 + cb_hi] (clamped).
   let cb_lo = min(n0 / 4u, n4 - 1u);
@@ -422,10 +427,10 @@ fn tiled_vec4_at(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id
 // SwiftShader 2.6 -> 3.0 GFLOP/s (256x512x512), lavapipe 5.6 -> 8.0 (1024^3).
 // No SUMS_ROW here (the op does not pick this kernel for it).
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn tiled_bt_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let m0 = (wid.y * WG + lid.y) * TILE;
-  let n0 = (wid.x * WG + lid.x) * TILE;
+  let m0 = (wid.y * WG_Y + lid.y) * TILE;
+  let n0 = (wid.x * WG_X + lid.x) * TILE;
   let last_m = params.m - 1u;
   let last_n = params.n - 1u;
   let k4 = params.k / 4u;

@@ -1,0 +1,110 @@
+/**
+ * `engine.autotune(shapes)`: choose the matmul variant of each shape class by
+ * timing its candidates on the engine's own adapter (src/gpu/autotune.ts keeps
+ * the choices; src/ops/matmul.ts lists the variants and their default rule).
+ *
+ * For each class not chosen yet it allocates operands of the class's shape
+ * (once), runs every candidate once untimed (that compiles its pipeline), then
+ * times TIMED_RUNS runs: GPU time from timestamp queries where the device has
+ * them (`engine.canProfile`), else wall time around record + submit + wait. A
+ * candidate's time is its fastest run: on a shared machine the slow runs are
+ * the noise. The epilogue is linear with no bias: every variant runs the same
+ * epilogue, so it does not change which one is fastest.
+ */
+import type { Engine } from './engine.js';
+import type { Tensor } from './tensor.js';
+import type { TuningChoice } from './gpu/autotune.js';
+import { ValueError } from './errors.js';
+import { checkBoolean, checkFinite, checkOptions, describeValue } from './options.js';
+import {
+  candidateVariants, matmul, pickVariant, shapeClassKey, variantByName,
+  type MatmulOptions, type MatmulShape,
+} from './ops/matmul.js';
+
+/** One product to tune for: op(A) is [m, k], op(B) [k, n]; as in `engine.matmul` (columnSums: with columnSumsOut). */
+export interface MatmulShapeSpec {
+  m: number; n: number; k: number;
+  transposeA?: boolean; transposeB?: boolean; columnSums?: boolean;
+}
+
+const SPEC_KEYS = ['m', 'n', 'k', 'transposeA', 'transposeB', 'columnSums'];
+const TIMED_RUNS = 3;
+const FN = 'autotune';
+
+function checkShapes(shapes: unknown): MatmulShape[] {
+  if (!Array.isArray(shapes)) {
+    throw new ValueError(`${FN}: shapes must be an array of { m, n, k, transposeA?, transposeB?, columnSums? }, got ${describeValue(shapes)}`);
+  }
+  return shapes.map((spec: unknown, i) => {
+    const arg = `shapes[${i}]`;
+    const s = checkOptions<Record<string, unknown>>(FN, spec as Record<string, unknown>, SPEC_KEYS, arg);
+    if (spec === undefined) throw new ValueError(`${FN}: ${arg} must be an object, got undefined`);
+    const [m, n, k] = (['m', 'n', 'k'] as const).map((d) => checkFinite(FN, `${arg}.${d}`, s[d], { integer: true, min: 1 }));
+    const columnSums = checkBoolean(FN, `${arg}.columnSums`, s['columnSums'], false);
+    return {
+      m: m!, n: n!, k: k!, rows: columnSums ? m! + 1 : m!, columnSums,
+      transposeA: checkBoolean(FN, `${arg}.transposeA`, s['transposeA'], false),
+      transposeB: checkBoolean(FN, `${arg}.transposeB`, s['transposeB'], false),
+    };
+  });
+}
+
+export async function autotuneMatmul(engine: Engine, shapes: readonly MatmulShapeSpec[]): Promise<TuningChoice[]> {
+  const checked = checkShapes(shapes);
+  engine.assertAlive();
+  const choices: TuningChoice[] = [];
+  for (const shape of checked) {
+    const key = `matmul ${shapeClassKey(shape)}`;
+    const candidates = candidateVariants(shape).map((v) => v.name);
+    const fallback = () => pickVariant(shape, engine.tuning).name;
+    if (engine.tuning.mode === 'fixed' || engine.tuning.choiceFor(key)) {
+      choices.push(await engine.tuning.tune(key, candidates, fallback, () => Promise.reject(new Error('not timed'))));
+      continue;
+    }
+    const operands = allocate(engine, shape);
+    try {
+      choices.push(await engine.tuning.tune(key, candidates, fallback, (name) => timeVariant(engine, operands, name)));
+    } finally {
+      for (const t of operands.owned) t.dispose();
+    }
+  }
+  return choices;
+}
+
+interface Operands { a: Tensor; b: Tensor; options: MatmulOptions; owned: Tensor[] }
+
+/** A, B and C of the class's shape (with columnSums: C and the sums as views of one buffer, sums after C). */
+function allocate(engine: Engine, s: MatmulShape): Operands {
+  const a = engine.tensor(new Float32Array(s.m * s.k).fill(0.5), s.transposeA ? [s.k, s.m] : [s.m, s.k]);
+  const b = engine.tensor(new Float32Array(s.k * s.n).fill(0.25), s.transposeB ? [s.n, s.k] : [s.k, s.n]);
+  if (!s.columnSums) {
+    const out = engine.empty([s.m, s.n], 'f32');
+    return { a, b, options: { transposeA: s.transposeA, transposeB: s.transposeB, out }, owned: [a, b, out] };
+  }
+  const align = engine.limits.minStorageBufferOffsetAlignment / 4;
+  const sumsAt = Math.ceil((s.m * s.n) / align) * align;
+  const base = engine.empty([sumsAt + s.n], 'f32');
+  const out = engine.view(base, 0, [s.m, s.n]);
+  const columnSumsOut = engine.view(base, sumsAt, [s.n]);
+  return { a, b, options: { transposeA: s.transposeA, transposeB: s.transposeB, out, columnSumsOut }, owned: [a, b, base] };
+}
+
+/** Milliseconds of one run of variant `name` on the operands: the fastest of TIMED_RUNS, after one untimed run. */
+async function timeVariant(engine: Engine, { a, b, options }: Operands, name: string): Promise<number> {
+  const variant = variantByName(name)!;
+  const run = () => { matmul(engine, a, b, options, variant); };
+  run();
+  await engine.sync();
+  if (engine.canProfile) {
+    const entries = await engine.profile(() => { for (let i = 0; i < TIMED_RUNS; i++) run(); });
+    return Math.min(...entries.map((e) => e.gpuMs));
+  }
+  let best = Infinity;
+  for (let i = 0; i < TIMED_RUNS; i++) {
+    const start = performance.now();
+    run();
+    await engine.sync();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
