@@ -350,20 +350,33 @@ export interface VariantGuesses {
 }
 
 /**
+ * Below this many rows a C of few 8x8 blocks runs per_output. Measured with
+ * GPU timestamps (engine.autotune), lavapipe and SwiftShader in Node, same
+ * run each: 1x512x784 per_output 2.0 / 0.44 GFLOP/s, best tiled variant 1.5 /
+ * 0.28; with more rows the strips win (see SKINNY_WORKGROUP).
+ */
+const SKINNY_MIN_ROWS = 32;
+/**
+ * The default workgroup of a C of few 8x8 blocks: one block wide and four tall
+ * (a 32x8 strip of C per workgroup). Same runs: 256x10x512 per_output 2.1 /
+ * 0.15 GFLOP/s, tiled 8x8 2.2 / 0.23, tiled 1x4 5.5 / 0.67-1.6 (2x2 close
+ * behind); 512x10x256 Aᵀ (the 10-unit layer's dW) 0.9 / 0.13 -> 6.2 / 1.6.
+ */
+const SKINNY_WORKGROUP = [1, 4] as const;
+
+/**
  * The default rule, used without measurements ('fixed' tuning, and for a
  * shape class no `autotune` call has timed): the first tiled family that fits,
- * 8x8 workgroups when C has enough 8x8 blocks, else a skinny workgroup shape;
- * per_output only for the few-rows products where it measured faster.
+ * with 8x8 workgroups when C has enough 8x8 blocks, else in 32x8 strips
+ * (SKINNY_WORKGROUP) when C has SKINNY_MIN_ROWS rows, else per_output.
  */
 export function pickVariant(s: MatmulShape, guesses: VariantGuesses = { matmulUnrollK2: false }): MatmulVariant {
   const kernel = KERNELS.find((k) => k.tiled && k.fits(s))!;
   const unrollK2 = kernel.takesUnrollK2 ? guesses.matmulUnrollK2 : undefined;
-  const byName = (workgroup: readonly [number, number] | null, e = kernel.entryPoint, u = unrollK2) => BY_NAME.get(variantName(e, workgroup, u))!;
-  if (manyBlocks(s)) {
-    const v = byName([8, 8]);
-    if (v.fits(s)) return v;
-  }
-  return byName(null, 'per_output', undefined);
+  const tiledWith = (workgroup: readonly [number, number]) => BY_NAME.get(variantName(kernel.entryPoint, workgroup, unrollK2))!;
+  const perOutput = BY_NAME.get('per_output')!;
+  const preferred = manyBlocks(s) ? tiledWith([8, 8]) : s.rows >= SKINNY_MIN_ROWS ? tiledWith(SKINNY_WORKGROUP) : perOutput;
+  return preferred.fits(s) ? preferred : perOutput;
 }
 
 /** Workgroups to dispatch for `variant` over `shape`. */
