@@ -14,7 +14,8 @@ import { subsetRows } from './subset.rows.js';
 import { fitRows } from './fit.rows.js';
 import { packagingRows } from './packaging.rows.js';
 import { residualRows } from './residual.rows.js';
+import { tuningRows } from './tuning.rows.js';
 
 export const extraRows: Row[] = [
-  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows, ...packagingRows, ...residualRows,
+  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows, ...packagingRows, ...residualRows, ...tuningRows,
 ];
