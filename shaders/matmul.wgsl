@@ -15,9 +15,13 @@
 //               tanh(|x| > 10) = sign(x))
 //   HAS_BIAS:   add bias[n]; without it `bias` is bound to any readable buffer and never read
 //   ACCUMULATE: add the old value of C (gradient accumulation); linear, no bias
-//   UNROLL_K2:  tiled_vec4 / tiled_vec4_at do two k steps per loop iteration. Chosen per adapter
-//               (src/gpu/tuning.ts): SwiftShader's JIT in Chromium runs it 10-20% faster,
-//               lavapipe's LLVM about 30% slower. (The scalar `tiled` kernel gained nothing.)
+//   UNROLL_K2:  tiled_vec4 / tiled_vec4_at do two k steps per loop iteration (the `+k2`
+//               variants). SwiftShader's JIT in Chromium ran it 10-20% faster, lavapipe's
+//               LLVM about 30% slower: the default rule takes the per-adapter guess
+//               (src/gpu/tuning.ts), engine.autotune times both. (Scalar `tiled` gained nothing.)
+//   WG_X, WG_Y: invocations per workgroup of the tiled kernels along n and m (default 8x8).
+//               Small ones (2x2, 4x1, 1x4: the `@XxY` variants) spread a C of few 8x8
+//               blocks over several workgroups (see the tiled section).
 //
 // Backward-pass fusions (the training step uses them to save whole dispatches):
 //   GATE_MASK:  C[m, n] *= gate_mask[m, n]            (dropout backward: dX = dY * mask)
@@ -31,10 +35,12 @@
 //               in the same dispatch as dW = X^T dZ: a bias is a weight on a constant-1 input.
 //               The dispatch covers M + 1 rows; `c` is bound from C's start to past s's end.
 //
-// The variants: one entry point each, one reason each, all ending in the same
-// epilogue (`store`: bias, old value, activation, backward gates). The op
-// (src/ops/matmul.ts) picks one from a table; each binds only the A and B
-// arrays it reads. The tiled ones compute an 8x8 block of C per invocation in
+// The kernel families: one entry point each, one reason each, all ending in the
+// same epilogue (`store`: bias, old value, activation, backward gates). A
+// variant is a family with fixed WG_X/WG_Y and UNROLL_K2; the op
+// (src/ops/matmul.ts, MATMUL_VARIANTS) gives each shape class one variant,
+// timed by engine.autotune or by its default rule; each binds only the A and
+// B arrays it reads. The tiled ones compute an 8x8 block of C per invocation in
 // registers (16 vec4 accumulators), a workgroup of 8x8 invocations covering
 // 64x64 of C: no workgroup memory and no barriers, because on CPU adapters
 // (SwiftShader runs 4 lanes wide and turns every barrier into a coroutine
@@ -54,10 +60,14 @@
 //                   input gradient dX = dZ W^T): rows of A and of the stored B are
 //                   both contiguous in k, so both are read four k at a time.
 //   per_output    - one invocation per element of C, a plain dot product with
-//                   4 independent partial sums. For outputs too small to give
-//                   the tiled kernels enough invocations (1x784x512, 256x512x10,
-//                   512x256x10 weight gradients): there 8x8 blocks would leave
-//                   most lanes idle or computing clamped duplicates.
+//                   4 independent partial sums. For a C of few rows (batch-1
+//                   inference 1x784x512): there 8x8 blocks would compute mostly
+//                   clamped duplicate rows.
+// Skinny products (the 10-unit layer: forward 256x512x10, dW 512x256x10) run a
+// tiled kernel in small workgroups: 8x8 workgroups would give 1-2 of them (one
+// busy core of a CPU adapter), one invocation per output (per_output) reads B
+// with a stride per multiply-add; 32x8 strips of C (WG 1x4) measured 3-10x
+// per_output on lavapipe and SwiftShader (src/ops/matmul.ts, SKINNY_WORKGROUP).
 //                   Dispatch: grid1D(M * N, 64) workgroups (2-D when > 65535).
 //
 // Bindings (group 0): 0 params (uniform), 1 a (read), 2 b (read), 3 bias (read), 4 c (read_write),
