@@ -13,7 +13,7 @@ import { KernelRegistry, type CompiledKernel, type KernelSource } from './gpu/ke
 import { Scheduler } from './gpu/scheduler.js';
 import { Profiler, type ProfileEntry } from './gpu/profiler.js';
 import { Tuner, kernelSetVersion, type TuningChoice, type TuningOption } from './gpu/autotune.js';
-import { autotuneMatmul, type MatmulShapeSpec } from './matmul-autotune.js';
+import { autotuneMatmul, type MatmulShapeSpec } from './ops/matmul-autotune.js';
 import { Tensor, type DType } from './tensor.js';
 import type { KernelContext, KernelDispatch } from './ops/kernel-context.js';
 import { packUniform } from './gpu/uniforms.js';

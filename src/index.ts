@@ -13,7 +13,7 @@ export type { AdapterDescription, DeviceOptions } from './gpu/device.js';
 export type { KernelSource, KernelBinding, CompiledKernel } from './gpu/kernel-registry.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export type { TuningCache, TuningChoice, TuningOption, TuningRecord } from './gpu/autotune.js';
-export type { MatmulShapeSpec } from './matmul-autotune.js';
+export type { MatmulShapeSpec } from './ops/matmul-autotune.js';
 export type { EpilogueActivation } from './reference/activations.js';
 export type { SgdOptions, MomentumOptions, AdagradOptions, RmspropOptions, AdamOptions, MaxNormOptions } from './ops/optimizers.js';
 export {

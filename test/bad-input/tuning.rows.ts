@@ -1,6 +1,6 @@
 /**
  * Misuse of the tuning API: createEngine's `tuning` option and
- * engine.autotune's shape list (src/engine-options.ts, src/matmul-autotune.ts).
+ * engine.autotune's shape list (src/engine-options.ts, src/ops/matmul-autotune.ts).
  * Every row is refused before any tensor is made or anything is timed.
  */
 import { createEngine, ValueError } from '../../src/index.js';

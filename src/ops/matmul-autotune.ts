@@ -11,15 +11,26 @@
  * the noise. The epilogue is linear with no bias: every variant runs the same
  * epilogue, so it does not change which one is fastest.
  */
-import type { Engine } from './engine.js';
-import type { Tensor } from './tensor.js';
-import type { TuningChoice } from './gpu/autotune.js';
-import { ValueError } from './errors.js';
-import { checkBoolean, checkFinite, checkOptions, describeValue } from './options.js';
+import type { Tensor } from '../tensor.js';
+import type { TuningChoice } from '../gpu/autotune.js';
+import type { ProfileEntry } from '../gpu/profiler.js';
+import type { KernelContext } from './kernel-context.js';
+import { ValueError } from '../errors.js';
+import { checkBoolean, checkFinite, checkOptions, describeValue } from '../options.js';
 import {
   candidateVariants, matmul, pickVariant, shapeClassKey, variantByName,
   type MatmulOptions, type MatmulShape,
-} from './ops/matmul.js';
+} from './matmul.js';
+
+/** What timing needs beyond recording kernels: uploads, views, waiting, GPU timestamps. `Engine` implements it. */
+export interface AutotuneContext extends KernelContext {
+  tensor(data: Float32Array, shape: readonly number[]): Tensor;
+  view(base: Tensor<'f32'>, elementOffset: number, shape: readonly number[]): Tensor<'f32'>;
+  sync(): Promise<void>;
+  readonly canProfile: boolean;
+  profile(record: () => void): Promise<ProfileEntry[]>;
+  assertAlive(): void;
+}
 
 /** One product to tune for: op(A) is [m, k], op(B) [k, n]; as in `engine.matmul` (columnSums: with columnSumsOut). */
 export interface MatmulShapeSpec {
@@ -49,7 +60,7 @@ function checkShapes(shapes: unknown): MatmulShape[] {
   });
 }
 
-export async function autotuneMatmul(engine: Engine, shapes: readonly MatmulShapeSpec[]): Promise<TuningChoice[]> {
+export async function autotuneMatmul(engine: AutotuneContext, shapes: readonly MatmulShapeSpec[]): Promise<TuningChoice[]> {
   const checked = checkShapes(shapes);
   engine.assertAlive();
   const choices: TuningChoice[] = [];
@@ -74,7 +85,7 @@ export async function autotuneMatmul(engine: Engine, shapes: readonly MatmulShap
 interface Operands { a: Tensor; b: Tensor; options: MatmulOptions; owned: Tensor[] }
 
 /** A, B and C of the class's shape (with columnSums: C and the sums as views of one buffer, sums after C). */
-function allocate(engine: Engine, s: MatmulShape): Operands {
+function allocate(engine: AutotuneContext, s: MatmulShape): Operands {
   const a = engine.tensor(new Float32Array(s.m * s.k).fill(0.5), s.transposeA ? [s.k, s.m] : [s.m, s.k]);
   const b = engine.tensor(new Float32Array(s.k * s.n).fill(0.25), s.transposeB ? [s.n, s.k] : [s.k, s.n]);
   if (!s.columnSums) {
@@ -90,7 +101,7 @@ function allocate(engine: Engine, s: MatmulShape): Operands {
 }
 
 /** Milliseconds of one run of variant `name` on the operands: the fastest of TIMED_RUNS, after one untimed run. */
-async function timeVariant(engine: Engine, { a, b, options }: Operands, name: string): Promise<number> {
+async function timeVariant(engine: AutotuneContext, { a, b, options }: Operands, name: string): Promise<number> {
   const variant = variantByName(name)!;
   const run = () => { matmul(engine, a, b, options, variant); };
   run();
