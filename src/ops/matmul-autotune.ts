@@ -6,9 +6,10 @@
  * For each class not chosen yet it allocates operands of the class's shape
  * (once), runs every candidate once untimed (that compiles its pipeline), then
  * times TIMED_RUNS runs: GPU time from timestamp queries where the device has
- * them (`engine.canProfile`), else wall time around record + submit + wait. A
- * candidate's time is its fastest run: on a shared machine the slow runs are
- * the noise. The epilogue is linear with no bias: every variant runs the same
+ * them (`engine.canProfile`) and they read above zero, else wall time around
+ * record + submit + wait. A candidate's time is its fastest run: on a shared
+ * machine the slow runs are the noise. The default rule's variant is timed
+ * first and wins ties. The epilogue is linear with no bias: every variant runs the same
  * epilogue, so it does not change which one is fastest.
  */
 import type { Tensor } from '../tensor.js';
@@ -66,8 +67,10 @@ export async function autotuneMatmul(engine: AutotuneContext, shapes: readonly M
   const choices: TuningChoice[] = [];
   for (const shape of checked) {
     const key = `matmul ${shapeClassKey(shape)}`;
-    const candidates = candidateVariants(shape).map((v) => v.name);
     const fallback = () => pickVariant(shape, engine.tuning).name;
+    // The default rule's variant first: the tuner gives ties to the earlier candidate.
+    const preferred = fallback();
+    const candidates = [preferred, ...candidateVariants(shape).map((v) => v.name).filter((name) => name !== preferred)];
     if (engine.tuning.mode === 'fixed' || engine.tuning.choiceFor(key)) {
       choices.push(await engine.tuning.tune(key, candidates, fallback, () => Promise.reject(new Error('not timed'))));
       continue;
@@ -108,7 +111,9 @@ async function timeVariant(engine: AutotuneContext, { a, b, options }: Operands,
   await engine.sync();
   if (engine.canProfile) {
     const entries = await engine.profile(() => { for (let i = 0; i < TIMED_RUNS; i++) run(); });
-    return Math.min(...entries.map((e) => e.gpuMs));
+    const gpuMs = Math.min(...entries.map((e) => e.gpuMs));
+    // Timestamps rounded to 100 µs (Chromium without developer features) read 0 for short kernels: use the wall clock then.
+    if (gpuMs > 0) return gpuMs;
   }
   let best = Infinity;
   for (let i = 0; i < TIMED_RUNS; i++) {
