@@ -41,6 +41,12 @@ export interface MatmulShapeSpec {
 
 const SPEC_KEYS = ['m', 'n', 'k', 'transposeA', 'transposeB', 'columnSums'];
 const TIMED_RUNS = 3;
+/**
+ * A candidate whose untimed run (compile included) took longer than this is
+ * timed once, not TIMED_RUNS times: on a CPU adapter a 2048³ product takes
+ * seconds per run, and the differences that matter there are far above the noise.
+ */
+const LONG_RUN_MS = 250;
 const FN = 'autotune';
 
 function checkShapes(shapes: unknown): MatmulShape[] {
@@ -103,20 +109,22 @@ function allocate(engine: AutotuneContext, s: MatmulShape): Operands {
   return { a, b, options: { transposeA: s.transposeA, transposeB: s.transposeB, out, columnSumsOut }, owned: [a, b, base] };
 }
 
-/** Milliseconds of one run of variant `name` on the operands: the fastest of TIMED_RUNS, after one untimed run. */
+/** Milliseconds of one run of variant `name` on the operands: the fastest of TIMED_RUNS (or one, see LONG_RUN_MS), after one untimed run. */
 async function timeVariant(engine: AutotuneContext, { a, b, options }: Operands, name: string): Promise<number> {
   const variant = variantByName(name)!;
   const run = () => { matmul(engine, a, b, options, variant); };
+  const start = performance.now();
   run();
   await engine.sync();
+  const runs = performance.now() - start > LONG_RUN_MS ? 1 : TIMED_RUNS;
   if (engine.canProfile) {
-    const entries = await engine.profile(() => { for (let i = 0; i < TIMED_RUNS; i++) run(); });
+    const entries = await engine.profile(() => { for (let i = 0; i < runs; i++) run(); });
     const gpuMs = Math.min(...entries.map((e) => e.gpuMs));
     // Timestamps rounded to 100 µs (Chromium without developer features) read 0 for short kernels: use the wall clock then.
     if (gpuMs > 0) return gpuMs;
   }
   let best = Infinity;
-  for (let i = 0; i < TIMED_RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const start = performance.now();
     run();
     await engine.sync();

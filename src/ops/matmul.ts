@@ -300,13 +300,16 @@ const KERNELS: readonly MatmulKernel[] = [
 
 /**
  * Workgroup shapes [along n, along m] of the tiled kernels. 8x8 is the
- * default; the small ones are for a C of few 8x8 blocks (`SKINNY_WORKGROUPS`),
- * where 8x8 workgroups would give one or two workgroups (one core busy on a CPU
- * adapter, one SM on a GPU): 2x2 for few rows and few columns (the 10-unit
- * layer's forward 256x10 and dW 512x10), 4x1 for one block-row (M <= 8: batch-1
- * inference), 1x4 for one block-column (N <= 8).
+ * default. 16x4, 4x16 and 16x16 are candidates for the autotuner on large
+ * products (a GPU usually wants more than 64 invocations per workgroup; on
+ * lavapipe, noisy shared-machine runs put each of them ahead of 8x8 on some
+ * training shape). The small ones are for a C of few 8x8 blocks
+ * (`SKINNY_WORKGROUPS`), where 8x8 workgroups would give one or two
+ * workgroups (one core busy on a CPU adapter, one SM on a GPU): 2x2 for few
+ * rows and few columns (the 10-unit layer's forward 256x10 and dW 512x10), 4x1
+ * for one block-row (M <= 8: batch-1 inference), 1x4 for one block-column (N <= 8).
  */
-const WORKGROUPS: readonly (readonly [number, number])[] = [[8, 8], [2, 2], [4, 1], [1, 4]];
+const WORKGROUPS: readonly (readonly [number, number])[] = [[8, 8], [16, 4], [4, 16], [16, 16], [2, 2], [4, 1], [1, 4]];
 /** The small workgroups are candidates only when 8x8 ones would be fewer than this. */
 const SKINNY_WORKGROUPS = 16;
 
@@ -315,11 +318,15 @@ function variantName(entryPoint: string, workgroup: readonly [number, number] | 
   return `${entryPoint}${wg}${unrollK2 ? '+k2' : ''}`;
 }
 
-/** Every variant: each kernel family at each workgroup shape, with and without k unrolling where it takes it. */
+/**
+ * Every variant: each kernel family at each workgroup shape; the families that
+ * take UNROLL_K2 also with it on, at 8x8 only (where it was measured to help;
+ * fewer candidates keep autotune quick).
+ */
 export const MATMUL_VARIANTS: readonly MatmulVariant[] = KERNELS.flatMap((kernel) => {
   const workgroups = kernel.tiled ? WORKGROUPS : [null];
-  const unrolls = kernel.takesUnrollK2 ? [false, true] : [undefined];
-  return workgroups.flatMap((workgroup) => unrolls.map((unrollK2): MatmulVariant => ({
+  const unrollsAt = (wg: readonly [number, number] | null) => kernel.takesUnrollK2 ? (wg?.[0] === 8 && wg[1] === 8 ? [false, true] : [false]) : [undefined];
+  return workgroups.flatMap((workgroup) => unrollsAt(workgroup).map((unrollK2): MatmulVariant => ({
     name: variantName(kernel.entryPoint, workgroup, unrollK2),
     entryPoint: kernel.entryPoint, reason: kernel.reason, reads: kernel.reads, workgroup, unrollK2,
     fits: (s) => kernel.fits(s) && gridFits(s, workgroup),
@@ -335,13 +342,14 @@ export function variantByName(name: string): MatmulVariant | undefined {
 
 /**
  * The variants worth timing for a shape class: every variant that fits it,
- * except the small workgroups when 8x8 ones already fill the device, and
- * per_output when C has enough 8x8 blocks (then it only repeats loads).
+ * except the small workgroups (under 64 invocations) when 8x8 ones already
+ * fill the device, and per_output when C has enough 8x8 blocks (then it only
+ * repeats loads).
  */
 export function candidateVariants(s: MatmulShape): MatmulVariant[] {
   const wg8 = Math.ceil(Math.ceil(s.n / TILE) / 8) * Math.ceil(Math.ceil(s.rows / TILE) / 8);
   return MATMUL_VARIANTS.filter((v) => v.fits(s)
-    && (v.workgroup === null ? !manyBlocks(s) : v.workgroup[0] === 8 && v.workgroup[1] === 8 || wg8 < SKINNY_WORKGROUPS));
+    && (v.workgroup === null ? !manyBlocks(s) : v.workgroup[0] * v.workgroup[1] >= 64 || wg8 < SKINNY_WORKGROUPS));
 }
 
 /** The starting guesses the default rule reads (src/gpu/tuning.ts). */
