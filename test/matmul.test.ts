@@ -7,7 +7,7 @@ import { dropoutMask } from '../src/reference/dropout.js';
 import { expectBitEqual } from './helpers/compare.js';
 import type { EpilogueActivation } from '../src/reference/activations.js';
 import { DTypeError, DisposedError, ShapeError, ValueError, type Engine, type Tensor } from '../src/index.js';
-import { MATMUL_VARIANTS, matmul as matmulOp, variantByName, type MatmulOptions, type MatmulVariant } from '../src/ops/matmul.js';
+import { MATMUL_VARIANTS, candidateVariants, matmul as matmulOp, pickVariant, variantByName, type MatmulOptions, type MatmulVariant } from '../src/ops/matmul.js';
 import type { MatmulReferenceOptions } from '../src/reference/matmul.js';
 
 type Combo = { transposeA: boolean; transposeB: boolean };
@@ -112,6 +112,23 @@ describe('matmul', () => {
           for (const [i, epilogue] of EPILOGUES.entries()) await checkAgainstReference(engine, m, k, n, combo, epilogue, 10 * i + m + k);
         });
       }
+    }
+  });
+
+  it('the default rule picks an existing variant that fits, with either UNROLL_K2 guess, and a candidate of the class', () => {
+    const dims = [1, 3, 4, 8, 10, 12, 31, 32, 64, 100, 256, 512, 784, 1024];
+    for (const m of dims) for (const n of dims) for (const k of [1, 4, 10, 512]) for (const combo of ALL_COMBOS) for (const columnSums of [false, true]) {
+      const shape = { m, n, k, rows: columnSums ? m + 1 : m, ...combo, columnSums };
+      for (const matmulUnrollK2 of [false, true]) {
+        const v = pickVariant(shape, { matmulUnrollK2 });
+        const what = `${m}x${n}x${k} ${comboName(combo)}${columnSums ? ' +sums' : ''} k2 guess ${matmulUnrollK2}`;
+        expect(v, what).to.not.equal(undefined);
+        expect(variantByName(v.name), what).to.equal(v);
+        expect(v.fits(shape), `${v.name} fits ${what}`).to.equal(true);
+      }
+      const candidates = candidateVariants(shape);
+      expect(candidates.length, `candidates of ${m}x${n}x${k}`).to.be.greaterThan(0);
+      for (const c of candidates) expect(c.fits(shape), c.name).to.equal(true);
     }
   });
 

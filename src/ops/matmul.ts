@@ -380,8 +380,12 @@ const SKINNY_WORKGROUP = [1, 4] as const;
  */
 export function pickVariant(s: MatmulShape, guesses: VariantGuesses = { matmulUnrollK2: false }): MatmulVariant {
   const kernel = KERNELS.find((k) => k.tiled && k.fits(s))!;
-  const unrollK2 = kernel.takesUnrollK2 ? guesses.matmulUnrollK2 : undefined;
-  const tiledWith = (workgroup: readonly [number, number]) => BY_NAME.get(variantName(kernel.entryPoint, workgroup, unrollK2))!;
+  // The per-adapter UNROLL_K2 guess was measured with 8x8 workgroups, the only ones with a `+k2` variant.
+  const tiledWith = (workgroup: readonly [number, number]) => {
+    const eight = workgroup[0] === 8 && workgroup[1] === 8;
+    const unrollK2 = kernel.takesUnrollK2 ? eight && guesses.matmulUnrollK2 : undefined;
+    return BY_NAME.get(variantName(kernel.entryPoint, workgroup, unrollK2))!;
+  };
   const perOutput = BY_NAME.get('per_output')!;
   const preferred = manyBlocks(s) ? tiledWith([8, 8]) : s.rows >= SKINNY_MIN_ROWS ? tiledWith(SKINNY_WORKGROUP) : perOutput;
   return preferred.fits(s) ? preferred : perOutput;
