@@ -2,14 +2,18 @@
  * Matrix multiply with fused bias + activation (shaders/matmul.wgsl):
  * C = act(op(A) op(B) + bias), or C = C_old + op(A) op(B) with `accumulate`.
  *
- * `matmul` checks its arguments, then `pickVariant` picks one kernel from
- * MATMUL_VARIANTS: each a named entry point of the shader with the one reason
- * it exists and the shapes it fits (first fit wins). The tiled kernels compute
- * 8x8 outputs per invocation in registers and are the fast path. When C is so
- * small that 8x8 blocks give fewer than TILED_MIN_INVOCATIONS invocations
- * (batch-1 inference 1x784x512, the 10-unit output layer 256x512x10, its weight
- * gradient 512x256x10), most lanes would sit idle or recompute clamped
- * duplicates, so `per_output` (one dot product per invocation) is used instead.
+ * `matmul` checks its arguments, then runs the variant of its *shape class*
+ * (exact M, N, K, transposes, column sums: `shapeClassKey`). A variant is a
+ * kernel family (an entry point with one reason and the layouts it fits) with
+ * fixed override constants: workgroup shape and k unrolling (MATMUL_VARIANTS).
+ * The engine's tuner (src/gpu/autotune.ts) gives each class one variant for
+ * its life: timed by `engine.autotune` (src/ops/matmul-autotune.ts), or on
+ * first use by the default rule `pickVariant`. The tiled kernels compute 8x8
+ * outputs per invocation in registers and are the fast path; when C has few
+ * 8x8 blocks (the 10-unit layer 256x10, its weight gradient 512x10) they run
+ * in small workgroups so that the few blocks still spread over the device,
+ * and a C of few rows (batch-1 inference 1x784x512) runs `per_output` (one
+ * dot product per invocation).
  *
  * Backward fusions, used by the training step:
  * - `gradMask` / `activationGrad` multiply dX = dY Wᵀ by the dropout mask and
