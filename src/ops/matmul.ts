@@ -40,9 +40,10 @@ export const MATMUL_KERNEL = { file: 'shaders/matmul.wgsl', source };
 /** Outputs per invocation along each axis of the tiled kernels. */
 const TILE = 8;
 /**
- * Below this many tiled invocations (4 workgroups of 64) use per_output: on a
- * 2-core CPU adapter fewer workgroups than cores leaves a core idle, and on a
- * GPU a few hundred invocations leave almost all of it idle.
+ * Below this many 8x8 blocks (4 workgroups of 64) the default rule leaves 8x8
+ * workgroups (SKINNY_WORKGROUP or per_output instead): on a 2-core CPU
+ * adapter fewer workgroups than cores leaves a core idle, and on a GPU a few
+ * hundred invocations leave almost all of it idle.
  */
 const TILED_MIN_INVOCATIONS = 256;
 const MAX_WORKGROUPS_PER_DIM = 65535;
