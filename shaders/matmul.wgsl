@@ -552,16 +552,18 @@ fn per_output(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: v
   let ra = a_row_offset(row);
   let cb = b_col_offset(col);
   let sa = a_k_stride();
-  // Four partial sums: independent chains keep the FPU busy instead of waiting on one.
-  var s = vec4f(0.0);
-  var k = 0u;
-  for (; k + 4u <= params.k; k += 4u) {
-    s += vec4f(a[ra + k * sa], a[ra + (k + 1u) * sa], a[ra + (k + 2u) * sa], a[ra + (k + 3u) * sa]) *
-         vec4f(b[cb + k * sb], b[cb + (k + 1u) * sb], b[cb + (k + 2u) * sb], b[cb + (k + 3u) * sb]);
-  }
-  var sum = (s.x + s.y) + (s.z + s.w);
-  for (; k < params.k; k++) {
-    sum += a[ra + k * sa] * b[cb + k * sb];
+  // One running sum in k order, like every tiled kernel: all variants then give the
+  // same bits, so which one a shape class gets (engine.autotune, the default rule)
+  // never changes a result, and a batch split differently (predict's batches vs
+  // one tensor: 28 rows here, 60 there) computes each row identically. (Four
+  // partial sums were faster on some shapes but rounded differently.)
+  var sum = 0.0;
+  var ka = ra;
+  var kb = cb;
+  for (var k = 0u; k < params.k; k++) {
+    sum += a[ka] * b[kb];
+    ka += sa;
+    kb += sb;
   }
   store(row, col, sum);
 }

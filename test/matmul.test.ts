@@ -132,6 +132,29 @@ describe('matmul', () => {
     }
   });
 
+  it('every variant gives the same bits (one running sum in k order each), so a class\'s choice never changes a result', async () => {
+    const engine = await getEngine();
+    // Each shape fits several families: vec4 reads (M, N, K % 4 == 0), the transposed forms, and per_output.
+    for (const [m, k, n] of [[68, 36, 20], [3, 41, 12], [36, 7, 36]] as const) {
+      for (const combo of ALL_COMBOS) {
+        const shape = { m, n, k, rows: m, ...combo, columnSums: false };
+        const fitting = MATMUL_VARIANTS.filter((v) => v.fits(shape));
+        const a = engine.tensor(uniform(m * k, m, -1, 1), combo.transposeA ? [k, m] : [m, k]);
+        const b = engine.tensor(uniform(k * n, n, -1, 1), combo.transposeB ? [n, k] : [k, n]);
+        const bias = engine.tensor(uniform(n, k, -1, 1), [n]);
+        let first: Float32Array | undefined;
+        for (const variant of fitting) {
+          const c = matmulOp(engine, a, b, { ...combo, bias, activation: 'tanh' }, variant);
+          const bits = await c.read();
+          c.dispose();
+          if (first) expectBitEqual(bits, first, `${variant.name} vs ${fitting[0]!.name}, ${m}x${k}x${n} ${comboName(combo)}`);
+          else first = bits;
+        }
+        for (const t of [a, b, bias]) t.dispose();
+      }
+    }
+  });
+
   describe('every variant matches the CPU reference (each forced, whatever the tuner would pick)', () => {
     // Awkward (M, K, N): ones, primes, non-multiples of the 8x8 tile and of the
     // workgroups' 64x64 / 32x8 / 16x16 / 8x32 spans, the 10-unit layer's
