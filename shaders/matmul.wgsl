@@ -59,8 +59,8 @@
 //   tiled_bt_vec4 - A B^T with B stored [N, K], A not transposed, K % 4 == 0 (the
 //                   input gradient dX = dZ W^T): rows of A and of the stored B are
 //                   both contiguous in k, so both are read four k at a time.
-//   per_output    - one invocation per element of C, a plain dot product with
-//                   4 independent partial sums. For a C of few rows (batch-1
+//   per_output    - one invocation per element of C, a plain dot product (one
+//                   running sum in k order). For a C of few rows (batch-1
 //                   inference 1x784x512): there 8x8 blocks would compute mostly
 //                   clamped duplicate rows.
 // Skinny products (the 10-unit layer: forward 256x512x10, dW 512x256x10) run a
@@ -75,6 +75,9 @@
 //   8 a_vec4 (read: A as vec4). Each variant binds one of a / a_vec4 and one of b / b4;
 //   bias, gate_mask and gate_y are read by the shared epilogue, so every variant
 //   binds them (to any readable buffer when its override leaves them unread).
+// Every variant sums each output in k order with one running sum (the tiled ones
+// per register lane), so all give the same bits: the variant a shape class gets
+// never changes a result (test/matmul.test.ts checks it on each adapter).
 // Workgroup memory is not used anywhere: shared-memory tiles need barriers,
 // which cost a coroutine switch each on SwiftShader (see shared TOOLCHAIN notes).
 

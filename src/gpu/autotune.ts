@@ -5,9 +5,12 @@
  * A kernel family with several variants (matmul: tile/workgroup shapes, vec4
  * reads, k unrolling; see MATMUL_VARIANTS in src/ops/matmul.ts) asks
  * `choose(key, fallback)` for every product it records. The first answer for a
- * key is final for the engine's life: variants sum in different orders, so a
- * class that switched variant would round differently, and seeded training
- * would no longer be bit-reproducible on one adapter.
+ * key is final for the engine's life. The matmul variants all sum in the
+ * same k order and gave the same bits on lavapipe and SwiftShader (spec
+ * "every variant gives the same bits"), but a driver may compile two kernels'
+ * multiply-adds differently (fused or not); a class that switched variant
+ * could then round differently, and seeded training would no longer be
+ * bit-reproducible on one adapter.
  *
  * Where the first answer comes from:
  * - `tune(key, candidates, measure)` (async, called by `engine.autotune`
