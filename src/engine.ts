@@ -402,7 +402,7 @@ export class Engine implements KernelContext {
    * `canProfile`, else submit-and-wait wall time, best of a few runs) and the
    * fastest is kept; with 'fixed', the default rule's choice is recorded and
    * nothing is timed. A class keeps its variant for the engine's life, so call
-   * this before training (fit does) and after nothing has used the classes.
+   * this before training, before anything has used the classes.
    * Resolves to the choices of the given shapes (also in `engine.tuning.chosen`).
    */
   autotune(shapes: readonly MatmulShapeSpec[]): Promise<TuningChoice[]> {

@@ -16,7 +16,7 @@ import type { Tensor } from '../tensor.js';
 import type { TuningChoice } from '../gpu/autotune.js';
 import type { ProfileEntry } from '../gpu/profiler.js';
 import type { KernelContext } from './kernel-context.js';
-import { ValueError } from '../errors.js';
+import { LimitError, ValueError } from '../errors.js';
 import { checkBoolean, checkFinite, checkOptions, describeValue } from '../options.js';
 import {
   candidateVariants, matmul, pickVariant, shapeClassKey, variantByName,
@@ -70,6 +70,7 @@ function checkShapes(shapes: unknown): MatmulShape[] {
 export async function autotuneMatmul(engine: AutotuneContext, shapes: readonly MatmulShapeSpec[]): Promise<TuningChoice[]> {
   const checked = checkShapes(shapes);
   engine.assertAlive();
+  checked.forEach((s, i) => checkFitsTheAdapter(engine, s, i));
   const choices: TuningChoice[] = [];
   for (const shape of checked) {
     const key = `matmul ${shapeClassKey(shape)}`;
@@ -91,22 +92,45 @@ export async function autotuneMatmul(engine: AutotuneContext, shapes: readonly M
   return choices;
 }
 
+/** Every operand must fit one storage binding: refused before anything is allocated or timed. */
+function checkFitsTheAdapter(engine: AutotuneContext, s: MatmulShape, i: number): void {
+  const max = engine.limits.maxStorageBufferBindingSize;
+  for (const [name, elements] of [['A', s.m * s.k], ['B', s.k * s.n], ['C', s.rows * s.n]] as const) {
+    if (elements * 4 > max) {
+      throw new LimitError(`${FN}: shapes[${i}] (${shapeClassKey(s)}) needs ${name} of ${elements * 4} bytes, over this adapter's ` +
+        `maxStorageBufferBindingSize (${max} bytes)`);
+    }
+  }
+}
+
 interface Operands { a: Tensor; b: Tensor; options: MatmulOptions; owned: Tensor[] }
 
-/** A, B and C of the class's shape (with columnSums: C and the sums as views of one buffer, sums after C). */
+/**
+ * A, B and C of the class's shape (with columnSums: C and the sums as views of
+ * one buffer, sums after C). If one of them cannot be made (a shape over the
+ * adapter's buffer limits), the ones already made are freed before the error goes on.
+ */
 function allocate(engine: AutotuneContext, s: MatmulShape): Operands {
-  const a = engine.tensor(new Float32Array(s.m * s.k).fill(0.5), s.transposeA ? [s.k, s.m] : [s.m, s.k]);
-  const b = engine.tensor(new Float32Array(s.k * s.n).fill(0.25), s.transposeB ? [s.n, s.k] : [s.k, s.n]);
-  if (!s.columnSums) {
-    const out = engine.empty([s.m, s.n], 'f32');
-    return { a, b, options: { transposeA: s.transposeA, transposeB: s.transposeB, out }, owned: [a, b, out] };
+  const owned: Tensor[] = [];
+  const own = <T extends Tensor>(t: T) => { owned.push(t); return t; };
+  try {
+    const a = own(engine.tensor(new Float32Array(s.m * s.k).fill(0.5), s.transposeA ? [s.k, s.m] : [s.m, s.k]));
+    const b = own(engine.tensor(new Float32Array(s.k * s.n).fill(0.25), s.transposeB ? [s.n, s.k] : [s.k, s.n]));
+    const options: MatmulOptions = { transposeA: s.transposeA, transposeB: s.transposeB };
+    if (!s.columnSums) {
+      options.out = own(engine.empty([s.m, s.n], 'f32'));
+    } else {
+      const align = engine.limits.minStorageBufferOffsetAlignment / 4;
+      const sumsAt = Math.ceil((s.m * s.n) / align) * align;
+      const base = own(engine.empty([sumsAt + s.n], 'f32'));
+      options.out = engine.view(base, 0, [s.m, s.n]);
+      options.columnSumsOut = engine.view(base, sumsAt, [s.n]);
+    }
+    return { a, b, options, owned };
+  } catch (err) {
+    for (const t of owned) t.dispose();
+    throw err;
   }
-  const align = engine.limits.minStorageBufferOffsetAlignment / 4;
-  const sumsAt = Math.ceil((s.m * s.n) / align) * align;
-  const base = engine.empty([sumsAt + s.n], 'f32');
-  const out = engine.view(base, 0, [s.m, s.n]);
-  const columnSumsOut = engine.view(base, sumsAt, [s.n]);
-  return { a, b, options: { transposeA: s.transposeA, transposeB: s.transposeB, out, columnSumsOut }, owned: [a, b, base] };
 }
 
 /** Milliseconds of one run of variant `name` on the operands: the fastest of TIMED_RUNS (or one, see LONG_RUN_MS), after one untimed run. */

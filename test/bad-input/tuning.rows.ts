@@ -3,7 +3,7 @@
  * engine.autotune's shape list (src/engine-options.ts, src/ops/matmul-autotune.ts).
  * Every row is refused before any tensor is made or anything is timed.
  */
-import { createEngine, ValueError } from '../../src/index.js';
+import { createEngine, LimitError, ValueError } from '../../src/index.js';
 import type { Row } from '../helpers/bad-input-table.js';
 
 export const tuningRows: Row[] = [
@@ -16,5 +16,6 @@ export const tuningRows: Row[] = [
   { what: 'autotune: n missing', call: (f) => f.engine.autotune([{ m: 2, k: 2 } as never]), error: ValueError, message: ['autotune: shapes[0].n must be a finite number, got undefined'] },
   { what: 'autotune: transposeA as a number', call: (f) => f.engine.autotune([{ m: 2, n: 2, k: 2, transposeA: 1 as never }]), error: ValueError, message: ['autotune: shapes[0].transposeA must be true or false, got 1'] },
   { what: 'autotune: a misspelt key', call: (f) => f.engine.autotune([{ m: 2, n: 2, k: 2, tranposeB: true } as never]), error: ValueError, message: ['autotune: unknown', 'tranposeB', 'did you mean "transposeB"?'] },
+  { what: 'autotune: an operand over the binding limit', call: (f) => f.engine.autotune([{ m: 2, n: 2, k: 2 }, { m: 1e5, n: 8, k: 1e5 }]), error: LimitError, message: ['autotune: shapes[1] (100000x8x100000) needs A of 40000000000 bytes', 'maxStorageBufferBindingSize'] },
   { what: 'autotune: null as a shape', call: (f) => f.engine.autotune([null as never]), error: ValueError, message: ['autotune: shapes[0] must be an object, got null'] },
 ];
