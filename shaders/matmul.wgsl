@@ -15,9 +15,13 @@
 //               tanh(|x| > 10) = sign(x))
 //   HAS_BIAS:   add bias[n]; without it `bias` is bound to any readable buffer and never read
 //   ACCUMULATE: add the old value of C (gradient accumulation); linear, no bias
-//   UNROLL_K2:  tiled_vec4 / tiled_vec4_at do two k steps per loop iteration. Chosen per adapter
-//               (src/gpu/tuning.ts): SwiftShader's JIT in Chromium runs it 10-20% faster,
-//               lavapipe's LLVM about 30% slower. (The scalar `tiled` kernel gained nothing.)
+//   UNROLL_K2:  tiled_vec4 / tiled_vec4_at do two k steps per loop iteration (the `+k2`
+//               variants). SwiftShader's JIT in Chromium ran it 10-20% faster, lavapipe's
+//               LLVM about 30% slower: the default rule takes the per-adapter guess
+//               (src/gpu/tuning.ts), engine.autotune times both. (Scalar `tiled` gained nothing.)
+//   WG_X, WG_Y: invocations per workgroup of the tiled kernels along n and m (default 8x8).
+//               Small ones (2x2, 4x1, 1x4: the `@XxY` variants) spread a C of few 8x8
+//               blocks over several workgroups (see the tiled section).
 //
 // Backward-pass fusions (the training step uses them to save whole dispatches):
 //   GATE_MASK:  C[m, n] *= gate_mask[m, n]            (dropout backward: dX = dY * mask)
@@ -31,10 +35,12 @@
 //               in the same dispatch as dW = X^T dZ: a bias is a weight on a constant-1 input.
 //               The dispatch covers M + 1 rows; `c` is bound from C's start to past s's end.
 //
-// The variants: one entry point each, one reason each, all ending in the same
-// epilogue (`store`: bias, old value, activation, backward gates). The op
-// (src/ops/matmul.ts) picks one from a table; each binds only the A and B
-// arrays it reads. The tiled ones compute an 8x8 block of C per invocation in
+// The kernel families: one entry point each, one reason each, all ending in the
+// same epilogue (`store`: bias, old value, activation, backward gates). A
+// variant is a family with fixed WG_X/WG_Y and UNROLL_K2; the op
+// (src/ops/matmul.ts, MATMUL_VARIANTS) gives each shape class one variant,
+// timed by engine.autotune or by its default rule; each binds only the A and
+// B arrays it reads. The tiled ones compute an 8x8 block of C per invocation in
 // registers (16 vec4 accumulators), a workgroup of 8x8 invocations covering
 // 64x64 of C: no workgroup memory and no barriers, because on CPU adapters
 // (SwiftShader runs 4 lanes wide and turns every barrier into a coroutine
@@ -53,11 +59,15 @@
 //   tiled_bt_vec4 - A B^T with B stored [N, K], A not transposed, K % 4 == 0 (the
 //                   input gradient dX = dZ W^T): rows of A and of the stored B are
 //                   both contiguous in k, so both are read four k at a time.
-//   per_output    - one invocation per element of C, a plain dot product with
-//                   4 independent partial sums. For outputs too small to give
-//                   the tiled kernels enough invocations (1x784x512, 256x512x10,
-//                   512x256x10 weight gradients): there 8x8 blocks would leave
-//                   most lanes idle or computing clamped duplicates.
+//   per_output    - one invocation per element of C, a plain dot product (one
+//                   running sum in k order). For a C of few rows (batch-1
+//                   inference 1x784x512): there 8x8 blocks would compute mostly
+//                   clamped duplicate rows.
+// Skinny products (the 10-unit layer: forward 256x512x10, dW 512x256x10) run a
+// tiled kernel in small workgroups: 8x8 workgroups would give 1-2 of them (one
+// busy core of a CPU adapter), one invocation per output (per_output) reads B
+// with a stride per multiply-add; 32x8 strips of C (WG 1x4) measured 3-10x
+// per_output on lavapipe and SwiftShader (src/ops/matmul.ts, SKINNY_WORKGROUP).
 //                   Dispatch: grid1D(M * N, 64) workgroups (2-D when > 65535).
 //
 // Bindings (group 0): 0 params (uniform), 1 a (read), 2 b (read), 3 bias (read), 4 c (read_write),
@@ -65,6 +75,9 @@
 //   8 a_vec4 (read: A as vec4). Each variant binds one of a / a_vec4 and one of b / b4;
 //   bias, gate_mask and gate_y are read by the shared epilogue, so every variant
 //   binds them (to any readable buffer when its override leaves them unread).
+// Every variant sums each output in k order with one running sum (the tiled ones
+// per register lane), so all give the same bits: the variant a shape class gets
+// never changes a result (test/matmul.test.ts checks it on each adapter).
 // Workgroup memory is not used anywhere: shared-memory tiles need barriers,
 // which cost a coroutine switch each on SwiftShader (see shared TOOLCHAIN notes).
 
@@ -134,12 +147,17 @@ fn b_k_stride() -> u32 { return select(params.n, 1u, TRANSPOSE_B); }
 // ---- tiled: 8x8 outputs per invocation ----
 
 const TILE = 8u;          // outputs per invocation along m and along n
-const WG = 8u;            // invocations per workgroup along m and along n
+// Invocations per workgroup along n (x) and m (y). 8x8 (64 invocations, 64x64 of C)
+// by default; the skinny variants use smaller workgroups, so that a C of few
+// 8x8 blocks (the 10-unit layer: 256x10 is 32x2 blocks) still spreads over
+// several workgroups, i.e. over every core of a CPU adapter.
+override WG_X: u32 = 8u;
+override WG_Y: u32 = 8u;
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let m0 = (wid.y * WG + lid.y) * TILE;
-  let n0 = (wid.x * WG + lid.x) * TILE;
+  let m0 = (wid.y * WG_Y + lid.y) * TILE;
+  let n0 = (wid.x * WG_X + lid.x) * TILE;
   let last_m = params.m - 1u;
   let last_n = params.n - 1u;
 
@@ -223,10 +241,10 @@ fn tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: v
 // lavapipe (6.7 vs 12 GFLOP/s at 1024^3) and no faster on SwiftShader.)
 // The two differ only in how the 8 values of op(A) for a k step are loaded.
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let m0 = (wid.y * WG + lid.y) * TILE;
-  let n0 = (wid.x * WG + lid.x) * TILE;
+  let m0 = (wid.y * WG_Y + lid.y) * TILE;
+  let n0 = (wid.x * WG_X + lid.x) * TILE;
   let last_m = params.m - 1u;
   let n4 = params.n / 4u;
   let ra0 = a_row_offset(min(m0, last_m));
@@ -322,10 +340,10 @@ fn tiled_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
 
 // tiled_vec4_at: A stored [K, M] (transposed), M % 4 == 0 (the dW = X^T dZ form).
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn tiled_vec4_at(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let m0 = (wid.y * WG + lid.y) * TILE;
-  let n0 = (wid.x * WG + lid.x) * TILE;
+  let m0 = (wid.y * WG_Y + lid.y) * TILE;
+  let n0 = (wid.x * WG_X + lid.x) * TILE;
   let n4 = params.n / 4u;
   // Columns n0..n0+3 and n0+4..n0+7 of row k are b4[k * n4 + cb_lo] and [k * n4 + cb_hi] (clamped).
   let cb_lo = min(n0 / 4u, n4 - 1u);
@@ -422,10 +440,10 @@ fn tiled_vec4_at(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id
 // SwiftShader 2.6 -> 3.0 GFLOP/s (256x512x512), lavapipe 5.6 -> 8.0 (1024^3).
 // No SUMS_ROW here (the op does not pick this kernel for it).
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn tiled_bt_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let m0 = (wid.y * WG + lid.y) * TILE;
-  let n0 = (wid.x * WG + lid.x) * TILE;
+  let m0 = (wid.y * WG_Y + lid.y) * TILE;
+  let n0 = (wid.x * WG_X + lid.x) * TILE;
   let last_m = params.m - 1u;
   let last_n = params.n - 1u;
   let k4 = params.k / 4u;
@@ -537,16 +555,18 @@ fn per_output(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: v
   let ra = a_row_offset(row);
   let cb = b_col_offset(col);
   let sa = a_k_stride();
-  // Four partial sums: independent chains keep the FPU busy instead of waiting on one.
-  var s = vec4f(0.0);
-  var k = 0u;
-  for (; k + 4u <= params.k; k += 4u) {
-    s += vec4f(a[ra + k * sa], a[ra + (k + 1u) * sa], a[ra + (k + 2u) * sa], a[ra + (k + 3u) * sa]) *
-         vec4f(b[cb + k * sb], b[cb + (k + 1u) * sb], b[cb + (k + 2u) * sb], b[cb + (k + 3u) * sb]);
-  }
-  var sum = (s.x + s.y) + (s.z + s.w);
-  for (; k < params.k; k++) {
-    sum += a[ra + k * sa] * b[cb + k * sb];
+  // One running sum in k order, like every tiled kernel: all variants then give the
+  // same bits, so which one a shape class gets (engine.autotune, the default rule)
+  // never changes a result, and a batch split differently (predict's batches vs
+  // one tensor: 28 rows here, 60 there) computes each row identically. (Four
+  // partial sums were faster on some shapes but rounded differently.)
+  var sum = 0.0;
+  var ka = ra;
+  var kb = cb;
+  for (var k = 0u; k < params.k; k++) {
+    sum += a[ka] * b[kb];
+    ka += sa;
+    kb += sb;
   }
   store(row, col, sum);
 }

@@ -8,7 +8,7 @@ import { ValueError } from './errors.js';
 import { checkChoice, checkFinite, checkOptions, describeValue } from './options.js';
 
 /** Every key createEngine understands (src/engine.ts EngineOptions and src/gpu/device.ts DeviceOptions). */
-export const ENGINE_OPTION_KEYS = ['device', 'adapter', 'powerPreference', 'maxPooledBytes', 'maxDispatchesPerSubmit', 'onWarning'] as const;
+export const ENGINE_OPTION_KEYS = ['device', 'adapter', 'powerPreference', 'maxPooledBytes', 'maxDispatchesPerSubmit', 'onWarning', 'tuning'] as const;
 
 /**
  * The profiler keeps two timestamps per dispatch of one submit in a single
@@ -37,6 +37,13 @@ export function checkEngineOptions(options: unknown): void {
   if (o['maxPooledBytes'] !== undefined) checkFinite(fn, 'options.maxPooledBytes', o['maxPooledBytes'], { integer: true, min: 0 });
   if (o['onWarning'] !== undefined && typeof o['onWarning'] !== 'function') {
     throw new ValueError(`${fn}: options.onWarning must be a function (message: string) => void, got ${describeValue(o['onWarning'])}`);
+  }
+  const tuning = o['tuning'];
+  if (tuning !== undefined && tuning !== 'auto' && tuning !== 'fixed') {
+    const cache = tuning as { get?: unknown; set?: unknown };
+    if (tuning === null || typeof tuning !== 'object' || typeof cache.get !== 'function' || typeof cache.set !== 'function') {
+      throw new ValueError(`${fn}: options.tuning must be 'auto', 'fixed' or a cache { get(key), set(key, value) }, got ${describeValue(tuning)}`);
+    }
   }
   if (o['maxDispatchesPerSubmit'] !== undefined) {
     checkFinite(fn, 'options.maxDispatchesPerSubmit', o['maxDispatchesPerSubmit'], { integer: true, min: 1, max: MAX_DISPATCHES_PER_SUBMIT });

@@ -12,7 +12,8 @@ import { BufferPool } from './gpu/buffer-pool.js';
 import { KernelRegistry, type CompiledKernel, type KernelSource } from './gpu/kernel-registry.js';
 import { Scheduler } from './gpu/scheduler.js';
 import { Profiler, type ProfileEntry } from './gpu/profiler.js';
-import { tuningFor, type Tuning } from './gpu/tuning.js';
+import { Tuner, kernelSetVersion, type TuningChoice, type TuningOption } from './gpu/autotune.js';
+import { autotuneMatmul, type MatmulShapeSpec } from './ops/matmul-autotune.js';
 import { Tensor, type DType } from './tensor.js';
 import type { KernelContext, KernelDispatch } from './ops/kernel-context.js';
 import { packUniform } from './gpu/uniforms.js';
@@ -43,6 +44,15 @@ export interface EngineOptions extends DeviceOptions {
    * environment variable WGSL_TENSOR_DEBUG=1 to print them instead.
    */
   onWarning?: (message: string) => void;
+  /**
+   * How matmul variants are chosen per shape class (src/gpu/autotune.ts):
+   * 'auto' (default): `engine.autotune(shapes)` times the candidates on this
+   * adapter and keeps the fastest; 'fixed': the default rule, never any timing
+   * work; or a cache `{ get(key), set(key, value) }` (get may return a promise):
+   * 'auto', with each class's choice and times kept in the app's store so the
+   * next engine on the same adapter and kernels skips the timing.
+   */
+  tuning?: TuningOption;
 }
 
 export interface EngineStats {
@@ -86,8 +96,12 @@ export class Engine implements KernelContext {
   readonly registry: KernelRegistry;
   readonly pool: BufferPool;
   readonly scheduler: Scheduler;
-  /** Per-adapter kernel variants (src/gpu/tuning.ts). */
-  readonly tuning: Tuning;
+  /**
+   * Kernel variant choices: the matmul variant of each shape class met so far
+   * (`tuning.chosen`: variant, measured times, source) and the per-adapter
+   * starting guesses (src/gpu/autotune.ts, src/gpu/tuning.ts).
+   */
+  readonly tuning: Tuner;
   /** @internal Scopes around every GPU call, so GPU errors are reported at a read/sync, naming the op. */
   readonly errorScopes: ErrorScopes;
   /** @internal Where warnings go (options.onWarning, else silent). */
@@ -111,7 +125,9 @@ export class Engine implements KernelContext {
     this.pool = new BufferPool(device, this.errorScopes, options.maxPooledBytes);
     this.scheduler = new Scheduler(device, this.pool, this.registry, this.errorScopes, this.warn, options);
     this.pool.onDestroy = (buffer) => this.scheduler.bindGroups.forget(buffer);
-    this.tuning = tuningFor(adapter);
+    const tuning = options.tuning ?? 'auto';
+    this.tuning = new Tuner(tuning === 'fixed' ? 'fixed' : 'auto', typeof tuning === 'object' ? tuning : null,
+      adapter, kernelSetVersion(matmulOps.MATMUL_KERNEL.source), this.warn);
   }
 
   /** One line naming the adapter, e.g. for logs: "mesa llvmpipe (...) [node]". */
@@ -381,6 +397,20 @@ export class Engine implements KernelContext {
    */
   matmul(a: Tensor, b: Tensor, options: matmulOps.MatmulOptions = {}): Tensor<'f32'> {
     return this.op('matmul', () => matmulOps.matmul(this, a, b, options));
+  }
+
+  /**
+   * Choose the matmul variant of each shape class in `shapes` before its first
+   * use: with tuning 'auto' (or a cache), every candidate variant of a class
+   * not chosen yet is timed on this adapter (GPU timestamps where
+   * `canProfile`, else submit-and-wait wall time, best of a few runs) and the
+   * fastest is kept; with 'fixed', the default rule's choice is recorded and
+   * nothing is timed. A class keeps its variant for the engine's life, so call
+   * this before training, before anything has used the classes.
+   * Resolves to the choices of the given shapes (also in `engine.tuning.chosen`).
+   */
+  autotune(shapes: readonly MatmulShapeSpec[]): Promise<TuningChoice[]> {
+    return autotuneMatmul(this, shapes);
   }
 
   // ---- softmax, losses, maxout, dropout, reductions (src/ops/*.ts) -------------

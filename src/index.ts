@@ -14,6 +14,8 @@ export type { KernelSource, KernelBinding, CompiledKernel } from './gpu/kernel-r
 export type { MatmulOptions } from './ops/matmul.js';
 export type { KernelContext, KernelDispatch } from './ops/kernel-context.js';
 export type { UniformLayout } from './gpu/kernel-binding.js';
+export type { TuningCache, TuningChoice, TuningOption, TuningRecord } from './gpu/autotune.js';
+export type { MatmulShapeSpec } from './ops/matmul-autotune.js';
 export type { EpilogueActivation } from './reference/activations.js';
 export type { SgdOptions, MomentumOptions, AdagradOptions, RmspropOptions, AdamOptions, MaxNormOptions } from './ops/optimizers.js';
 export {

@@ -7,7 +7,8 @@ import { dropoutMask } from '../src/reference/dropout.js';
 import { expectBitEqual } from './helpers/compare.js';
 import type { EpilogueActivation } from '../src/reference/activations.js';
 import { DTypeError, DisposedError, ShapeError, ValueError, type Engine, type Tensor } from '../src/index.js';
-import { MATMUL_VARIANTS, pickVariant } from '../src/ops/matmul.js';
+import { MATMUL_VARIANTS, candidateVariants, matmul as matmulOp, pickVariant, variantByName, type MatmulOptions, type MatmulVariant } from '../src/ops/matmul.js';
+import type { MatmulReferenceOptions } from '../src/reference/matmul.js';
 
 type Combo = { transposeA: boolean; transposeB: boolean };
 const ALL_COMBOS: Combo[] = [
@@ -38,6 +39,62 @@ async function checkAgainstReference(engine: Engine, m: number, k: number, n: nu
   for (const t of [a, b, bias, c]) t?.dispose();
 }
 
+/** The epilogues each variant is checked with, one per shape in turn. */
+type EpilogueCase = 'bias+relu' | 'sigmoid' | 'accumulate' | 'gates tanh' | 'linear';
+const EPILOGUE_MIX: EpilogueCase[] = ['bias+relu', 'accumulate', 'gates tanh', 'sigmoid', 'linear'];
+
+/** Run `variant` (forced, bypassing the tuner) with one epilogue and compare with the reference. */
+async function checkVariant(engine: Engine, variant: MatmulVariant, m: number, k: number, n: number, combo: Combo,
+  epilogue: EpilogueCase, seed: number) {
+  const aData = uniform(m * k, seed, -1, 1);
+  const bData = uniform(k * n, seed + 1, -1, 1);
+  const extra = uniform(m * n, seed + 2, -1, 1);
+  const biasData = uniform(n, seed + 3, -1, 1);
+  const a = engine.tensor(aData, combo.transposeA ? [k, m] : [m, k]);
+  const b = engine.tensor(bData, combo.transposeB ? [n, k] : [k, n]);
+  const out = engine.tensor(extra, [m, n]);
+  const owned: Tensor[] = [a, b, out];
+  const own = (t: Tensor) => { owned.push(t); return t; };
+  let options: MatmulOptions = { ...combo, out };
+  let ref: MatmulReferenceOptions = { ...combo };
+  if (epilogue === 'bias+relu') {
+    options = { ...options, bias: own(engine.tensor(biasData, [n])), activation: 'relu' };
+    ref = { ...ref, bias: biasData, activation: 'relu' };
+  } else if (epilogue === 'sigmoid') {
+    options = { ...options, activation: 'sigmoid' };
+    ref = { ...ref, activation: 'sigmoid' };
+  } else if (epilogue === 'accumulate') {
+    options = { ...options, accumulate: true };
+    ref = { ...ref, accumulateInto: extra };
+  } else if (epilogue === 'gates tanh') {
+    const maskData = dropoutMask(m * n, 0.3, seed, 1);
+    options = { ...options, gradMask: own(engine.tensor(maskData, [m, n])), activationGrad: { activation: 'tanh', output: own(engine.tensor(extra, [m, n])) } };
+    ref = { ...ref, gradMask: maskData, activationGrad: { activation: 'tanh', output: extra } };
+  }
+  matmulOp(engine, a, b, options, variant);
+  const what = `${variant.name} ${m}x${k}x${n} ${comboName(combo)} ${epilogue}`;
+  expectClose(await out.read(), matmulRef(aData, bData, m, k, n, ref), tolerance(k), what);
+  for (const t of owned) t.dispose();
+}
+
+/** `variant` with columnSumsOut (the dW + db form): C and the sums of op(B)'s columns in one dispatch. */
+async function checkColumnSums(engine: Engine, variant: MatmulVariant, m: number, k: number, n: number, combo: Combo, seed: number) {
+  const aData = uniform(m * k, seed, -1, 1);
+  const bData = uniform(k * n, seed + 1, -1, 1);
+  const a = engine.tensor(aData, combo.transposeA ? [k, m] : [m, k]);
+  const b = engine.tensor(bData, combo.transposeB ? [n, k] : [k, n]);
+  const sumsAt = Math.ceil((m * n) / 64) * 64;
+  const flat = engine.zeros([sumsAt + n]);
+  const out = engine.view(flat, 0, [m, n]);
+  const sums = engine.view(flat, sumsAt, [n]);
+  matmulOp(engine, a, b, { ...combo, out, columnSumsOut: sums }, variant);
+  const all = await flat.read();
+  const what = `${variant.name} ${m}x${k}x${n} ${comboName(combo)} with columnSumsOut`;
+  expectClose(all.subarray(0, m * n), matmulRef(aData, bData, m, k, n, combo), tolerance(k), what);
+  expectClose(all.subarray(sumsAt), columnSumsOfB(bData, k, n, combo.transposeB), tolerance(k), `${what}: the sums`);
+  for (const t of [a, b, flat]) t.dispose();
+}
+
 describe('matmul', () => {
   describe('matches the CPU reference', () => {
     const EPILOGUES: { bias?: boolean; activation?: EpilogueActivation }[] = [
@@ -56,17 +113,74 @@ describe('matmul', () => {
         });
       }
     }
-    it('every variant of the table is picked by some shape and matches the reference there', async () => {
-      const engine = await getEngine();
-      const shapes = [[3, 5, 7], [127, 129, 131], [200, 33, 100], [66, 36, 260], [132, 20, 132]] as const;
-      for (const variant of MATMUL_VARIANTS) {
-        const found = shapes.flatMap(([m, k, n]) => ALL_COMBOS.map((combo) => ({ m, k, n, combo })))
-          .find(({ m, k, n, combo }) => pickVariant({ m, n, k, rows: m, ...combo, columnSums: false }) === variant);
-        expect(found, `no shape picks ${variant.entryPoint}`).to.not.equal(undefined);
-        const { m, k, n, combo } = found!;
-        await checkAgainstReference(engine, m, k, n, combo, { bias: true, activation: 'relu' }, m + n);
+  });
+
+  it('the default rule picks an existing variant that fits, with either UNROLL_K2 guess, and a candidate of the class', () => {
+    const dims = [1, 3, 4, 8, 10, 12, 31, 32, 64, 100, 256, 512, 784, 1024];
+    for (const m of dims) for (const n of dims) for (const k of [1, 4, 10, 512]) for (const combo of ALL_COMBOS) for (const columnSums of [false, true]) {
+      const shape = { m, n, k, rows: columnSums ? m + 1 : m, ...combo, columnSums };
+      for (const matmulUnrollK2 of [false, true]) {
+        const v = pickVariant(shape, { matmulUnrollK2 });
+        const what = `${m}x${n}x${k} ${comboName(combo)}${columnSums ? ' +sums' : ''} k2 guess ${matmulUnrollK2}`;
+        expect(v, what).to.not.equal(undefined);
+        expect(variantByName(v.name), what).to.equal(v);
+        expect(v.fits(shape), `${v.name} fits ${what}`).to.equal(true);
       }
-    });
+      const candidates = candidateVariants(shape);
+      expect(candidates.length, `candidates of ${m}x${n}x${k}`).to.be.greaterThan(0);
+      for (const c of candidates) expect(c.fits(shape), c.name).to.equal(true);
+    }
+  });
+
+  it('every variant gives the same bits (one running sum in k order each), so a class\'s choice never changes a result', async () => {
+    const engine = await getEngine();
+    // Each shape fits several families: vec4 reads (M, N, K % 4 == 0), the transposed forms, and per_output.
+    for (const [m, k, n] of [[68, 36, 20], [3, 41, 12], [36, 7, 36]] as const) {
+      for (const combo of ALL_COMBOS) {
+        const shape = { m, n, k, rows: m, ...combo, columnSums: false };
+        const fitting = MATMUL_VARIANTS.filter((v) => v.fits(shape));
+        const a = engine.tensor(uniform(m * k, m, -1, 1), combo.transposeA ? [k, m] : [m, k]);
+        const b = engine.tensor(uniform(k * n, n, -1, 1), combo.transposeB ? [n, k] : [k, n]);
+        const bias = engine.tensor(uniform(n, k, -1, 1), [n]);
+        let first: Float32Array | undefined;
+        for (const variant of fitting) {
+          const c = matmulOp(engine, a, b, { ...combo, bias, activation: 'tanh' }, variant);
+          const bits = await c.read();
+          c.dispose();
+          if (first) expectBitEqual(bits, first, `${variant.name} vs ${fitting[0]!.name}, ${m}x${k}x${n} ${comboName(combo)}`);
+          else first = bits;
+        }
+        for (const t of [a, b, bias]) t.dispose();
+      }
+    }
+  });
+
+  describe('every variant matches the CPU reference (each forced, whatever the tuner would pick)', () => {
+    // Awkward (M, K, N): ones, primes, non-multiples of the 8x8 tile and of the
+    // workgroups' 64x64 / 32x8 / 16x16 / 8x32 spans, the 10-unit layer's
+    // skinny products and one large one. Each variant gets every shape its
+    // layout allows (vec4 reads need N, M or K % 4 == 0), in each layout it serves.
+    const SHAPES: [number, number, number][] = [[1, 1, 1], [1, 4, 4], [3, 5, 7], [4, 8, 12], [37, 13, 29],
+      [68, 12, 36], [131, 17, 127], [256, 512, 10], [512, 256, 12], [100, 64, 300]];
+    for (const variant of MATMUL_VARIANTS) {
+      it(variant.name, async () => {
+        const engine = await getEngine();
+        let checked = 0;
+        for (const [i, [m, k, n]] of SHAPES.entries()) {
+          for (const combo of ALL_COMBOS) {
+            const shape = { m, n, k, rows: m, ...combo, columnSums: false };
+            if (!variant.fits(shape)) continue;
+            await checkVariant(engine, variant, m, k, n, combo, EPILOGUE_MIX[(i + checked) % EPILOGUE_MIX.length]!, 100 * i + checked);
+            if (variant.fits({ ...shape, rows: m + 1, columnSums: true })) await checkColumnSums(engine, variant, m, k, n, combo, 7 * i + checked);
+            checked++;
+          }
+        }
+        expect(checked, `shapes ${variant.name} fits`).to.be.greaterThan(2);
+      });
+    }
+  });
+
+  describe('matches the CPU reference (the engine\'s own choice)', () => {
     const BIG: [number, number, number, Combo, { bias?: boolean; activation?: EpilogueActivation }][] = [
       [1, 784, 512, ALL_COMBOS[0]!, { bias: true, activation: 'relu' }],
       [1, 784, 512, ALL_COMBOS[2]!, {}],
@@ -168,26 +282,23 @@ describe('matmul', () => {
     }
   });
 
-  it('tiled_vec4 gives the same result with and without UNROLL_K2 (even and odd K)', async () => {
+  it('tiled_vec4 and tiled_vec4_at give the same bits with and without UNROLL_K2 (even and odd K)', async () => {
     const engine = await getEngine();
-    const saved = engine.tuning.matmulUnrollK2;
-    try {
-      for (const [m, k, n] of [[200, 33, 100], [130, 64, 132], [70, 1, 256]] as const) {
-        const aData = uniform(m * k, k, -1, 1);
-        const bData = uniform(k * n, n, -1, 1);
-        const a = engine.tensor(aData, [m, k]);
-        const b = engine.tensor(bData, [k, n]);
-        const results: Float32Array[] = [];
-        for (const unroll of [false, true]) {
-          engine.tuning.matmulUnrollK2 = unroll;
-          results.push(await engine.matmul(a, b, { activation: 'relu' }).read());
-        }
-        expectBitEqual(results[1]!, results[0]!, `${m}x${k}x${n} unrolled vs not`);
-        expectClose(results[1]!, matmulRef(aData, bData, m, k, n, { activation: 'relu' }), tolerance(k), `${m}x${k}x${n} vs reference`);
-        a.dispose(); b.dispose();
+    for (const [m, k, n, transposeA] of [[200, 33, 100, false], [130, 64, 132, false], [70, 1, 256, false], [132, 33, 100, true]] as const) {
+      const aData = uniform(m * k, k, -1, 1);
+      const bData = uniform(k * n, n, -1, 1);
+      const a = engine.tensor(aData, transposeA ? [k, m] : [m, k]);
+      const b = engine.tensor(bData, [k, n]);
+      const entry = transposeA ? 'tiled_vec4_at' : 'tiled_vec4';
+      const results: Float32Array[] = [];
+      for (const name of [entry, `${entry}+k2`]) {
+        const c = matmulOp(engine, a, b, { transposeA, activation: 'relu' }, variantByName(name)!);
+        results.push(await c.read());
+        c.dispose();
       }
-    } finally {
-      engine.tuning.matmulUnrollK2 = saved;
+      expectBitEqual(results[1]!, results[0]!, `${m}x${k}x${n} unrolled vs not`);
+      expectClose(results[1]!, matmulRef(aData, bData, m, k, n, { transposeA, activation: 'relu' }), tolerance(k), `${m}x${k}x${n} vs reference`);
+      a.dispose(); b.dispose();
     }
   });
 

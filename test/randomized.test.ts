@@ -13,6 +13,7 @@ import { softmax as softmaxRef } from '../src/reference/softmax.js';
 import { activationForward } from '../src/reference/activations.js';
 import { columnSums as columnSumsRef } from '../src/reference/reductions.js';
 import type { Engine, Tensor } from '../src/index.js';
+import { MATMUL_VARIANTS, matmul as matmulOp } from '../src/ops/matmul.js';
 
 const envSeed = typeof process !== 'undefined' ? Number(process.env?.RANDOM_SEED) : NaN;
 const SEED = Number.isFinite(envSeed) ? envSeed : 20261127;
@@ -48,10 +49,15 @@ describe(`randomized op checks (seed ${SEED})`, function () {
         const transposeA = r() < 0.5, transposeB = r() < 0.5;
         const activation = pick(ACTS);
         const withBias = r() < 0.5;
-        desc += ` m=${m} k=${k} n=${n} transposeA=${transposeA} transposeB=${transposeB} activation=${activation} bias=${withBias} extreme=${extreme}`;
+        // Half the cases force a random variant that fits (any the autotuner could pick), half take the engine's choice.
+        const fitting = MATMUL_VARIANTS.filter((v) => v.fits({ m, n, k, rows: m, transposeA, transposeB, columnSums: false }));
+        const forced = r() < 0.5 ? pick(fitting) : undefined;
+        desc += ` m=${m} k=${k} n=${n} transposeA=${transposeA} transposeB=${transposeB} activation=${activation} bias=${withBias} extreme=${extreme}` +
+          ` variant=${forced?.name ?? 'the engine\'s'}`;
         const a = data(m * k, r, false), b = data(k * n, r, extreme), bias = data(n, r, false);
-        const out = engine.matmul(t(a, transposeA ? [k, m] : [m, k]), t(b, transposeB ? [n, k] : [k, n]),
-          { transposeA, transposeB, activation, ...(withBias ? { bias: t(bias, [n]) } : {}) });
+        const options = { transposeA, transposeB, activation, ...(withBias ? { bias: t(bias, [n]) } : {}) };
+        const [ta, tb] = [t(a, transposeA ? [k, m] : [m, k]), t(b, transposeB ? [n, k] : [k, n])];
+        const out = forced ? matmulOp(engine, ta, tb, options, forced) : engine.matmul(ta, tb, options);
         made.push(out);
         const ref = matmulRef(a, b, m, k, n, { transposeA, transposeB, activation, ...(withBias ? { bias } : {}) });
         const scale = extreme ? 1e4 : 1;

@@ -1,10 +1,11 @@
 /**
- * Per-adapter kernel choices that measurably differ between adapters.
- *
- * Every choice here was measured, not guessed, and none changes results
- * beyond float rounding order (tests run with whichever choice the adapter
- * gets, against the same CPU reference). `engine.tuning` is writable so a
- * benchmark can compare both settings in one run.
+ * Per-adapter starting guesses: what the kernels use before (or without) any
+ * timing on the engine's own adapter (src/gpu/autotune.ts). Each was measured
+ * on the adapters named below; on any other adapter, `engine.autotune` times
+ * the matmul variants instead of trusting these. None changes results beyond
+ * float rounding order (tests run every variant against the same CPU
+ * reference). The fields are writable on `engine.tuning` so a benchmark can
+ * compare settings in one run.
  */
 /** The naming fields of GPUAdapterInfo (and of the engine's AdapterDescription). */
 type AdapterNames = Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'>;
@@ -13,7 +14,8 @@ const names = (a: AdapterNames) => `${a.vendor} ${a.architecture} ${a.device} ${
 
 export interface Tuning {
   /**
-   * Two k steps per loop iteration in matmul's tiled_vec4 and tiled_vec4_at kernels (UNROLL_K2
+   * The default rule's pick between the `+k2` matmul variants and the plain ones:
+   * two k steps per loop iteration in tiled_vec4 and tiled_vec4_at (UNROLL_K2
    * in shaders/matmul.wgsl). Headless Chromium's SwiftShader (Subzero JIT),
    * same run: 1024³ 3.80 → 4.33 GFLOP/s, 256×784×512 3.59 → 4.15. Lavapipe
    * (LLVM): 13.6 → 8.9, so off there, and off on real GPUs until measured.

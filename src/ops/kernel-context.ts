@@ -3,7 +3,7 @@
  *
  * Every op in src/ops/ takes a KernelContext, not the whole Engine: it
  * allocates its outputs with `empty`, records its kernel with `dispatch`,
- * reads the device's `limits` and the per-adapter `tuning`, and checks that
+ * reads the device's `limits` and the `tuning` (variant choices), and checks that
  * its tensors belong to it (a KernelContext is the TensorOwner that
  * `checkTensor` compares against). `Engine` implements this interface; the
  * ops never import `src/engine.ts`, so the dependency runs one way
@@ -12,7 +12,7 @@
 import type { DType, Tensor, TensorOwner } from '../tensor.js';
 import type { KernelSource } from '../gpu/kernel-registry.js';
 import type { BufferBinding } from '../gpu/scheduler.js';
-import type { Tuning } from '../gpu/tuning.js';
+import type { Tuner } from '../gpu/autotune.js';
 import type { UniformValues } from '../gpu/uniforms.js';
 
 /** One kernel launch, described by names: the context builds the pipeline and packs the uniform. */
@@ -38,6 +38,6 @@ export interface KernelContext extends TensorOwner {
   dispatch(spec: KernelDispatch): void;
   /** The device's limits (binding sizes, offset alignment, workgroup counts). */
   readonly limits: GPUSupportedLimits;
-  /** Per-adapter kernel choices (src/gpu/tuning.ts). */
-  readonly tuning: Tuning;
+  /** Kernel variant choices: per shape class (src/gpu/autotune.ts) and the per-adapter starting guesses (src/gpu/tuning.ts). */
+  readonly tuning: Tuner;
 }

@@ -2,14 +2,18 @@
  * Matrix multiply with fused bias + activation (shaders/matmul.wgsl):
  * C = act(op(A) op(B) + bias), or C = C_old + op(A) op(B) with `accumulate`.
  *
- * `matmul` checks its arguments, then `pickVariant` picks one kernel from
- * MATMUL_VARIANTS: each a named entry point of the shader with the one reason
- * it exists and the shapes it fits (first fit wins). The tiled kernels compute
- * 8x8 outputs per invocation in registers and are the fast path. When C is so
- * small that 8x8 blocks give fewer than TILED_MIN_INVOCATIONS invocations
- * (batch-1 inference 1x784x512, the 10-unit output layer 256x512x10, its weight
- * gradient 512x256x10), most lanes would sit idle or recompute clamped
- * duplicates, so `per_output` (one dot product per invocation) is used instead.
+ * `matmul` checks its arguments, then runs the variant of its *shape class*
+ * (exact M, N, K, transposes, column sums: `shapeClassKey`). A variant is a
+ * kernel family (an entry point with one reason and the layouts it fits) with
+ * fixed override constants: workgroup shape and k unrolling (MATMUL_VARIANTS).
+ * The engine's tuner (src/gpu/autotune.ts) gives each class one variant for
+ * its life: timed by `engine.autotune` (src/ops/matmul-autotune.ts), or on
+ * first use by the default rule `pickVariant`. The tiled kernels compute 8x8
+ * outputs per invocation in registers and are the fast path; when C has few
+ * 8x8 blocks (the 10-unit layer 256x10, its weight gradient 512x10) they run
+ * in small workgroups so that the few blocks still spread over the device,
+ * and a C of few rows (batch-1 inference 1x784x512) runs `per_output` (one
+ * dot product per invocation).
  *
  * Backward fusions, used by the training step:
  * - `gradMask` / `activationGrad` multiply dX = dY Wᵀ by the dropout mask and
@@ -29,16 +33,17 @@ import type { BufferBinding } from '../gpu/scheduler.js';
 import { ACTIVATION_CODES } from './activation-codes.js';
 import type { EpilogueActivation } from '../reference/activations.js';
 
-const KERNEL = { file: 'shaders/matmul.wgsl', source };
+/** The shader; its text also versions tuning caches (a cached choice is for these kernels only). */
+export const MATMUL_KERNEL = { file: 'shaders/matmul.wgsl', source };
 
 
-/** Outputs per invocation along each axis of the tiled kernel, and invocations per workgroup axis. */
+/** Outputs per invocation along each axis of the tiled kernels. */
 const TILE = 8;
-const WORKGROUP = 8;
 /**
- * Below this many tiled invocations (4 workgroups of 64) use per_output: on a
- * 2-core CPU adapter fewer workgroups than cores leaves a core idle, and on a
- * GPU a few hundred invocations leave almost all of it idle.
+ * Below this many 8x8 blocks (4 workgroups of 64) the default rule leaves 8x8
+ * workgroups (SKINNY_WORKGROUP or per_output instead): on a 2-core CPU
+ * adapter fewer workgroups than cores leaves a core idle, and on a GPU a few
+ * hundred invocations leave almost all of it idle.
  */
 const TILED_MIN_INVOCATIONS = 256;
 const MAX_WORKGROUPS_PER_DIM = 65535;
@@ -85,7 +90,11 @@ function checkFlag(name: string, value: unknown): boolean {
   return value;
 }
 
-export function matmul(ctx: KernelContext, a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor<'f32'> {
+/**
+ * `forced` runs a given variant instead of the class's choice: only the
+ * autotuner's timing runs pass it (the choice is then made from their times).
+ */
+export function matmul(ctx: KernelContext, a: Tensor, b: Tensor, options: MatmulOptions = {}, forced?: MatmulVariant): Tensor<'f32'> {
   // ---- validate everything before any GPU work ----
   checkTensor('matmul', 'a', a, ctx, { dtype: 'f32', rank: 2 });
   checkTensor('matmul', 'b', b, ctx, { dtype: 'f32', rank: 2 });
@@ -163,7 +172,10 @@ export function matmul(ctx: KernelContext, a: Tensor, b: Tensor, options: Matmul
   const c = (out as Tensor<'f32'> | undefined) ?? ctx.empty([m, n], 'f32');
   // The grid covers the virtual ones row too.
   const rows = sumsOut ? m + 1 : m;
-  const variant = pickVariant({ m, n, k, rows, transposeA, transposeB, columnSums: sumsOut !== undefined });
+  const shape: MatmulShape = { m, n, k, rows, transposeA, transposeB, columnSums: sumsOut !== undefined };
+  // The class's variant is fixed for the engine's life (src/gpu/autotune.ts): chosen by
+  // engine.autotune's timing, or by the default rule on first use.
+  const variant = forced ?? variantByName(ctx.tuning.choose(`matmul ${shapeClassKey(shape)}`, () => pickVariant(shape, ctx.tuning).name))!;
   // With column sums, `c` spans from C's start to the end of the sums (one binding writes both).
   const cBinding = sumsOut
     ? { buffer: c.buffer, offset: c.byteOffset, size: sumsOut.byteOffset + sumsOut.byteLength - c.byteOffset }
@@ -174,7 +186,7 @@ export function matmul(ctx: KernelContext, a: Tensor, b: Tensor, options: Matmul
     bias: (bias ?? a).binding, gate_mask: (gradMask ?? a).binding, gate_y: (activationGrad?.output ?? a).binding,
   };
   ctx.dispatch({
-    kernel: KERNEL, entryPoint: variant.entryPoint,
+    kernel: MATMUL_KERNEL, entryPoint: variant.entryPoint,
     constants: {
       TRANSPOSE_A: transposeA ? 1 : 0,
       TRANSPOSE_B: transposeB ? 1 : 0,
@@ -184,18 +196,23 @@ export function matmul(ctx: KernelContext, a: Tensor, b: Tensor, options: Matmul
       GATE_MASK: gradMask ? 1 : 0,
       GATE_ACTIVATION: ACTIVATION_CODES[activationGrad ? activationGrad.activation : 'linear'],
       SUMS_ROW: sumsOut ? 1 : 0,
-      ...(variant.unrollK2 ? { UNROLL_K2: ctx.tuning.matmulUnrollK2 ? 1 : 0 } : {}),
+      ...(variant.unrollK2 !== undefined ? { UNROLL_K2: variant.unrollK2 ? 1 : 0 } : {}),
+      ...(variant.workgroup ? { WG_X: variant.workgroup[0], WG_Y: variant.workgroup[1] } : {}),
     },
     buffers,
     uniform: { m, n, k, sums_offset: sumsOffset },
-    workgroups: variant.tiled
-      ? [Math.ceil(Math.ceil(n / TILE) / WORKGROUP), Math.ceil(Math.ceil(rows / TILE) / WORKGROUP)]
-      : grid1D(rows * n, 64),
+    workgroups: variantGrid(variant, shape),
   });
   return c;
 }
 
-/** What picks a variant: the product's sizes and layouts. */
+/**
+ * What picks a variant: the product's sizes and layouts. Two products with the
+ * same MatmulShape are one *shape class* (see `shapeClassKey`): the engine's
+ * tuner (src/gpu/autotune.ts) gives every class one variant for the engine's
+ * life. The epilogue (bias, activation, accumulate, gates) does not enter: every
+ * variant runs the same epilogue, so it never changes which one is fastest.
+ */
 export interface MatmulShape {
   m: number; n: number; k: number;
   /** Rows the dispatch covers: m, or m + 1 with the virtual ones row of columnSumsOut. */
@@ -204,25 +221,45 @@ export interface MatmulShape {
   columnSums: boolean;
 }
 
-/** One entry point of shaders/matmul.wgsl: its name, why it exists, and the shapes it serves. */
+/** The key of a shape class: exact sizes, layouts, and whether the column-sums row is on. */
+export function shapeClassKey(s: MatmulShape): string {
+  return `${s.m}x${s.n}x${s.k}${s.transposeA ? ' Aᵀ' : ''}${s.transposeB ? ' Bᵀ' : ''}${s.columnSums ? ' +sums' : ''}`;
+}
+
+/**
+ * One way to run a product: an entry point of shaders/matmul.wgsl with fixed
+ * override constants (its workgroup shape, k unrolling). The autotuner times
+ * the candidates of a shape class and keeps the fastest; `name` is what it
+ * records (and what a tuning cache stores), so names never change meaning.
+ */
 export interface MatmulVariant {
+  /** Unique: the entry point, then `@XxY` for a non-default workgroup and `+k2` for two k steps per iteration. */
+  name: string;
   entryPoint: string;
   reason: string;
   /** The WGSL arrays it reads A and B through (scalar or vec4); it binds only those. */
   reads: { a: 'a' | 'a_vec4'; b: 'b' | 'b4' };
-  /** 8x8 outputs per invocation (a 2-D grid of 8x8 workgroups), else one output per invocation. */
-  tiled: boolean;
-  /** Takes the per-adapter UNROLL_K2 choice (src/gpu/tuning.ts). */
-  unrollK2: boolean;
+  /** 8x8 outputs per invocation, this many invocations per workgroup along [n, m]; null: one output per invocation. */
+  workgroup: readonly [number, number] | null;
+  /** UNROLL_K2 for the entry points that take it (undefined for the others). */
+  unrollK2: boolean | undefined;
   fits(shape: MatmulShape): boolean;
 }
 
-/** Enough 8x8 blocks to keep the device busy, and a grid within the per-dimension limit. */
-function tiles(s: MatmulShape): boolean {
-  const blocksM = Math.ceil(s.rows / TILE);
-  const blocksN = Math.ceil(s.n / TILE);
-  return blocksM * blocksN >= TILED_MIN_INVOCATIONS
-    && Math.ceil(blocksM / WORKGROUP) <= MAX_WORKGROUPS_PER_DIM && Math.ceil(blocksN / WORKGROUP) <= MAX_WORKGROUPS_PER_DIM;
+/** A grid of [x, y] workgroups for a tiled variant over `shape`. */
+function tiledGrid(s: MatmulShape, [wx, wy]: readonly [number, number]): [number, number] {
+  return [Math.ceil(Math.ceil(s.n / TILE) / wx), Math.ceil(Math.ceil(s.rows / TILE) / wy)];
+}
+
+/** Enough 8x8 blocks to keep the device busy with 8x8 workgroups. */
+function manyBlocks(s: MatmulShape): boolean {
+  return Math.ceil(s.rows / TILE) * Math.ceil(s.n / TILE) >= TILED_MIN_INVOCATIONS;
+}
+
+/** Its grid is within the per-dimension limit (a tiled variant) or 1-D/2-D by grid1D (per_output). */
+function gridFits(s: MatmulShape, workgroup: readonly [number, number] | null): boolean {
+  if (!workgroup) return true;
+  return tiledGrid(s, workgroup).every((g) => g <= MAX_WORKGROUPS_PER_DIM);
 }
 
 /**
@@ -231,32 +268,135 @@ function tiles(s: MatmulShape): boolean {
  */
 const vec4B = (s: MatmulShape) => !s.transposeB && s.n % 4 === 0;
 
-/** The variants, in the order they are tried (the shader header says the same). */
-export const MATMUL_VARIANTS: readonly MatmulVariant[] = [
-  {
-    entryPoint: 'per_output', reason: 'C too small for 8x8 blocks to fill the device (batch-1 inference, 10-unit layers)',
-    reads: { a: 'a', b: 'b' }, tiled: false, unrollK2: false, fits: (s) => !tiles(s),
-  },
+/** A kernel family: one entry point, the layouts it serves, and whether it takes UNROLL_K2. */
+interface MatmulKernel {
+  entryPoint: string;
+  reason: string;
+  reads: MatmulVariant['reads'];
+  tiled: boolean;
+  takesUnrollK2: boolean;
+  fits(shape: MatmulShape): boolean;
+}
+
+/** The entry points, in the order the default rule tries them (the shader header says the same). */
+const KERNELS: readonly MatmulKernel[] = [
   {
     entryPoint: 'tiled_vec4_at', reason: 'dW = Xᵀ dZ: op(A)\'s 8 values per k step are two vec4s of a stored row of A',
-    reads: { a: 'a_vec4', b: 'b4' }, tiled: true, unrollK2: true, fits: (s) => vec4B(s) && s.transposeA && s.m % 4 === 0,
+    reads: { a: 'a_vec4', b: 'b4' }, tiled: true, takesUnrollK2: true, fits: (s) => vec4B(s) && s.transposeA && s.m % 4 === 0,
   },
   {
     entryPoint: 'tiled_vec4', reason: 'B read four columns at a time (every MLP forward): 10-15% over scalar reads',
-    reads: { a: 'a', b: 'b4' }, tiled: true, unrollK2: true, fits: vec4B,
+    reads: { a: 'a', b: 'b4' }, tiled: true, takesUnrollK2: true, fits: vec4B,
   },
   {
     entryPoint: 'tiled_bt_vec4', reason: 'dX = dZ Wᵀ: rows of A and of the stored B both contiguous in k, read four k at a time',
-    reads: { a: 'a_vec4', b: 'b4' }, tiled: true, unrollK2: false,
+    reads: { a: 'a_vec4', b: 'b4' }, tiled: true, takesUnrollK2: false,
     fits: (s) => !s.transposeA && s.transposeB && s.k % 4 === 0 && !s.columnSums,
   },
   {
     entryPoint: 'tiled', reason: 'any layout: the fallback, scalar reads',
-    reads: { a: 'a', b: 'b' }, tiled: true, unrollK2: false, fits: () => true,
+    reads: { a: 'a', b: 'b' }, tiled: true, takesUnrollK2: false, fits: () => true,
+  },
+  {
+    entryPoint: 'per_output', reason: 'one dot product per output: C too small for 8x8 blocks (batch-1 inference)',
+    reads: { a: 'a', b: 'b' }, tiled: false, takesUnrollK2: false, fits: () => true,
   },
 ];
 
-/** The first variant that fits (the last one fits every shape). */
-export function pickVariant(shape: MatmulShape): MatmulVariant {
-  return MATMUL_VARIANTS.find((v) => v.fits(shape))!;
+/**
+ * Workgroup shapes [along n, along m] of the tiled kernels. 8x8 is the
+ * default. 16x4, 4x16 and 16x16 are candidates for the autotuner on large
+ * products (a GPU usually wants more than 64 invocations per workgroup; on
+ * lavapipe, noisy shared-machine runs put each of them ahead of 8x8 on some
+ * training shape). The small ones are for a C of few 8x8 blocks
+ * (`SKINNY_WORKGROUPS`), where 8x8 workgroups would give one or two
+ * workgroups (one core busy on a CPU adapter, one SM on a GPU): 2x2 for few
+ * rows and few columns (the 10-unit layer's forward 256x10 and dW 512x10), 4x1
+ * for one block-row (M <= 8: batch-1 inference), 1x4 for one block-column (N <= 8).
+ */
+const WORKGROUPS: readonly (readonly [number, number])[] = [[8, 8], [16, 4], [4, 16], [16, 16], [2, 2], [4, 1], [1, 4]];
+/** The small workgroups are candidates only when 8x8 ones would be fewer than this. */
+const SKINNY_WORKGROUPS = 16;
+
+function variantName(entryPoint: string, workgroup: readonly [number, number] | null, unrollK2: boolean | undefined): string {
+  const wg = workgroup && (workgroup[0] !== 8 || workgroup[1] !== 8) ? `@${workgroup[0]}x${workgroup[1]}` : '';
+  return `${entryPoint}${wg}${unrollK2 ? '+k2' : ''}`;
+}
+
+/**
+ * Every variant: each kernel family at each workgroup shape; the families that
+ * take UNROLL_K2 also with it on, at 8x8 only (where it was measured to help;
+ * fewer candidates keep autotune quick).
+ */
+export const MATMUL_VARIANTS: readonly MatmulVariant[] = KERNELS.flatMap((kernel) => {
+  const workgroups = kernel.tiled ? WORKGROUPS : [null];
+  const unrollsAt = (wg: readonly [number, number] | null) => kernel.takesUnrollK2 ? (wg?.[0] === 8 && wg[1] === 8 ? [false, true] : [false]) : [undefined];
+  return workgroups.flatMap((workgroup) => unrollsAt(workgroup).map((unrollK2): MatmulVariant => ({
+    name: variantName(kernel.entryPoint, workgroup, unrollK2),
+    entryPoint: kernel.entryPoint, reason: kernel.reason, reads: kernel.reads, workgroup, unrollK2,
+    fits: (s) => kernel.fits(s) && gridFits(s, workgroup),
+  })));
+});
+
+const BY_NAME = new Map(MATMUL_VARIANTS.map((v) => [v.name, v]));
+
+/** The variant of this name, or undefined (e.g. a cached name from an older kernel set). */
+export function variantByName(name: string): MatmulVariant | undefined {
+  return BY_NAME.get(name);
+}
+
+/**
+ * The variants worth timing for a shape class: every variant that fits it,
+ * except the small workgroups (under 64 invocations) when 8x8 ones already
+ * fill the device, and per_output when C has enough 8x8 blocks (then it only
+ * repeats loads).
+ */
+export function candidateVariants(s: MatmulShape): MatmulVariant[] {
+  const wg8 = Math.ceil(Math.ceil(s.n / TILE) / 8) * Math.ceil(Math.ceil(s.rows / TILE) / 8);
+  return MATMUL_VARIANTS.filter((v) => v.fits(s)
+    && (v.workgroup === null ? !manyBlocks(s) : v.workgroup[0] * v.workgroup[1] >= 64 || wg8 < SKINNY_WORKGROUPS));
+}
+
+/** The starting guesses the default rule reads (src/gpu/tuning.ts). */
+export interface VariantGuesses {
+  matmulUnrollK2: boolean;
+}
+
+/**
+ * Below this many rows a C of few 8x8 blocks runs per_output. Measured with
+ * GPU timestamps (engine.autotune), lavapipe and SwiftShader in Node, same
+ * run each: 1x512x784 per_output 2.0 / 0.44 GFLOP/s, best tiled variant 1.5 /
+ * 0.28; with more rows the strips win (see SKINNY_WORKGROUP).
+ */
+const SKINNY_MIN_ROWS = 32;
+/**
+ * The default workgroup of a C of few 8x8 blocks: one block wide and four tall
+ * (a 32x8 strip of C per workgroup). Same runs: 256x10x512 per_output 2.1 /
+ * 0.15 GFLOP/s, tiled 8x8 2.2 / 0.23, tiled 1x4 5.5 / 0.67-1.6 (2x2 close
+ * behind); 512x10x256 Aᵀ (the 10-unit layer's dW) 0.9 / 0.13 -> 6.2 / 1.6.
+ */
+const SKINNY_WORKGROUP = [1, 4] as const;
+
+/**
+ * The default rule, used without measurements ('fixed' tuning, and for a
+ * shape class no `autotune` call has timed): the first tiled family that fits,
+ * with 8x8 workgroups when C has enough 8x8 blocks, else in 32x8 strips
+ * (SKINNY_WORKGROUP) when C has SKINNY_MIN_ROWS rows, else per_output.
+ */
+export function pickVariant(s: MatmulShape, guesses: VariantGuesses = { matmulUnrollK2: false }): MatmulVariant {
+  const kernel = KERNELS.find((k) => k.tiled && k.fits(s))!;
+  // The per-adapter UNROLL_K2 guess was measured with 8x8 workgroups, the only ones with a `+k2` variant.
+  const tiledWith = (workgroup: readonly [number, number]) => {
+    const eight = workgroup[0] === 8 && workgroup[1] === 8;
+    const unrollK2 = kernel.takesUnrollK2 ? eight && guesses.matmulUnrollK2 : undefined;
+    return BY_NAME.get(variantName(kernel.entryPoint, workgroup, unrollK2))!;
+  };
+  const perOutput = BY_NAME.get('per_output')!;
+  const preferred = manyBlocks(s) ? tiledWith([8, 8]) : s.rows >= SKINNY_MIN_ROWS ? tiledWith(SKINNY_WORKGROUP) : perOutput;
+  return preferred.fits(s) ? preferred : perOutput;
+}
+
+/** Workgroups to dispatch for `variant` over `shape`. */
+export function variantGrid(variant: MatmulVariant, s: MatmulShape): readonly [number, number] {
+  return variant.workgroup ? tiledGrid(s, variant.workgroup) : grid1D(s.rows * s.n, 64) as [number, number];
 }

@@ -15,7 +15,9 @@ import { fitRows } from './fit.rows.js';
 import { packagingRows } from './packaging.rows.js';
 import { residualRows } from './residual.rows.js';
 import { scheduleRows } from './schedules.rows.js';
+import { tuningRows } from './tuning.rows.js';
 
 export const extraRows: Row[] = [
-  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows, ...packagingRows, ...residualRows, ...scheduleRows,
+  ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows,
+  ...packagingRows, ...residualRows, ...scheduleRows, ...tuningRows,
 ];
