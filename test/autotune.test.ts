@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createEngine, dense, dropout, relu, adam, Sequential, type Engine, type TuningCache, type TuningRecord } from '../src/index.js';
+import { createEngine, dense, dropout, relu, residual, adam, Sequential, type Engine, type TuningCache, type TuningRecord } from '../src/index.js';
 import { candidateVariants, pickVariant, type MatmulShape } from '../src/ops/matmul.js';
 import { matmul as matmulRef } from '../src/reference/matmul.js';
 import { blobs } from './helpers/blobs.js';
@@ -152,6 +152,32 @@ describe('autotune', () => {
     for (const c of used) expect(c, c.key).to.deep.equal(chosen.find((d) => d.key === c.key));
     for (const key of calls.keys) expect(chosen.map((c) => c.key), 'timed only classes the fit never met').to.not.include(key);
     expectBitEqual(await fit(), first, 'second seeded fit on the same engine');
+  });
+
+  it("fit times its model's products before the first step ('auto'), every forward and backward product of every dense layer and projection; 'fixed' times nothing", async () => {
+    const engine = await fresh();
+    const timed = fakeTimer(engine, 'none-in-particular');
+    const model = new Sequential(engine, [dense(12, 16), relu(), residual([dense(16, 8)]), dense(8, 3)], { seed: 1 });
+    const { x, y } = blobs(50, 12, 3);
+    await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    // 3 dense layers and one projection, 3 products each, for the 16-row batches and the 2-row
+    // last batch: 24, of which some coincide (dense(16, 8)'s and the projection's)
+    const shapes = model.trainingStep.matmulShapes([16, 2]);
+    expect(shapes.length).to.be.within(12, 24);
+    const measured = engine.tuning.chosen.filter((c) => c.source === 'measured');
+    expect(measured.length, 'every product of the step was timed before it ran').to.equal(shapes.length);
+    expect([...timed.keys].sort()).to.deep.equal(measured.map((c) => c.key).sort());
+    model.dispose();
+
+    const fixed = await fresh({ tuning: 'fixed' });
+    const before = fixed.stats();
+    const other = new Sequential(fixed, [dense(12, 16), relu(), dense(16, 3)], { seed: 1 });
+    await other.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    expect(fixed.tuning.chosen.every((c) => c.source === 'default')).to.equal(true);
+    const after = fixed.stats();
+    // 4 steps of a two-layer net (gather, 2 forward, 2 loss, 3 backward, 1 update: 9 dispatches), no timing runs
+    expect(after.dispatches - before.dispatches).to.equal(4 * 9);
+    other.dispose();
   });
 
   it('createEngine refuses a bad tuning option with a typed error', async () => {

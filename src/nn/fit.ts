@@ -233,6 +233,10 @@ export async function fit(model: FitModel, x: Inputs, y: ArrayLike<number> | und
   model.stopTraining = false;
   let lastLogs: EpochLogs | null = null;
   try {
+    // With createEngine({ tuning: 'auto' }) (the default), the step's matrix products are
+    // timed on this adapter before the first step (each shape class once per engine, or
+    // taken from the tuning cache); with 'fixed' this does nothing.
+    await engine.autotune(training.matmulShapes([Math.min(o.batchSize, n), n % o.batchSize || o.batchSize]));
     for (const cb of callbacks) { cb.setModel?.(model); cb.setParams?.(params); }
     await atRest((cb) => cb.onTrainBegin?.({}), 'onTrainBegin');
     for (let epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining; epoch++) {

@@ -26,6 +26,7 @@ import type { ParameterViews } from './layers/layer-kind.js';
 import { ALIGN, allLayers, planModel, type ModelPlan, type ParameterEntry, type PlannedLayer } from './layer-plan.js';
 import { recordLoss, type LossName } from './losses.js';
 import type { Optimizer } from './optimizers.js';
+import type { MatmulShapeSpec } from '../ops/matmul-autotune.js';
 
 export interface TrainingStepOptions {
   loss: LossName;
@@ -109,6 +110,19 @@ export class TrainingStep {
       }, absorbed?.spec));
     }
     return new Chain(stages);
+  }
+
+  /** Every matrix product a training step of `rows` rows records (for engine.autotune), without duplicates. */
+  matmulShapes(rowCounts: readonly number[]): MatmulShapeSpec[] {
+    const shapes = new Map<string, MatmulShapeSpec>();
+    for (const rows of new Set(rowCounts)) {
+      for (const layer of allLayers(this.plan.layers)) {
+        for (const s of layer.kind.matmulShapes?.(layer.spec, layer.inUnits, layer.outUnits, rows) ?? []) {
+          shapes.set(JSON.stringify([s.m, s.n, s.k, !!s.transposeA, !!s.transposeB, !!s.columnSums]), s);
+        }
+      }
+    }
+    return [...shapes.values()];
   }
 
   // ---- recording ------------------------------------------------------------------------

@@ -70,6 +70,12 @@ export const denseLayer = layerKind<DenseSpec>({
     },
     ...(spec.useBias ? [{ name: 'bias', shape: [spec.outUnits], pytorch: { name: 'bias', transposed: false } }] : []),
   ],
+  // forward X·W, dW = Xᵀ·dZ (with db as its column sums), dX = dZ·Wᵀ
+  matmulShapes: (spec, inUnits, outUnits, rows) => [
+    { m: rows, n: outUnits, k: inUnits },
+    { m: inUnits, n: outUnits, k: rows, transposeA: true, columnSums: spec.useBias },
+    { m: rows, n: inUnits, k: outUnits, transposeB: true },
+  ],
   absorbs: (_spec, next) => isActivation(next.kind),
   stage: (spec, build, absorbed) => new DenseStage(build.name, spec, build.params['kernel']!, build.params['bias'] ?? null,
     absorbed && isActivation(absorbed.kind) ? absorbed.kind : 'linear'),

@@ -12,6 +12,7 @@ import type { Tensor } from '../../tensor.js';
 import type { SeededRandom } from '../init.js';
 import type { Chain } from '../chain.js';
 import type { Stage } from '../stage.js';
+import type { MatmulShapeSpec } from '../../ops/matmul-autotune.js';
 
 /** Every spec is plain, JSON-able data with a `kind`. */
 export interface LayerSpecBase {
@@ -66,6 +67,12 @@ export interface LayerKind<S extends LayerSpecBase = LayerSpecBase> {
   outputUnits(spec: S, inUnits: number, where: string, childUnits: number | undefined): number;
   /** The parameters this layer owns itself (not its children's). */
   parameters?(spec: S, inUnits: number, outUnits: number): ParameterDecl[];
+  /**
+   * The matrix products its stage records for a batch of `rows` (forward and
+   * backward), so `fit` can have the engine time them (engine.autotune) before
+   * the first step. Children's are asked separately.
+   */
+  matmulShapes?(spec: S, inUnits: number, outUnits: number, rows: number): MatmulShapeSpec[];
   /** True if this layer takes `next` into its own stage (dense absorbs a following activation into its matmul's epilogue). */
   absorbs?(spec: S, next: LayerSpecBase): boolean;
   stage(spec: S, build: StageBuild, absorbed: LayerSpecBase | undefined): Stage;

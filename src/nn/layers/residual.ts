@@ -50,6 +50,12 @@ export const residualLayer = layerKind<ResidualSpec>({
     init: (random) => initWeights('glorotUniform', inUnits, outUnits, random),
     pytorch: { name: 'projection.weight', transposed: true },
   }],
+  // the projection's products, when there is one: forward x·P, dP = xᵀ·dy, dx += dy·Pᵀ
+  matmulShapes: (_spec, inUnits, outUnits, rows) => inUnits === outUnits ? [] : [
+    { m: rows, n: outUnits, k: inUnits },
+    { m: inUnits, n: outUnits, k: rows, transposeA: true },
+    { m: rows, n: inUnits, k: outUnits, transposeB: true },
+  ],
   stage: (_spec, build) => new ResidualStage(build.name, build.outUnits, build.children!, build.params['projection/kernel'] ?? null),
 });
 
