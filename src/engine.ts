@@ -204,6 +204,7 @@ export class Engine implements KernelContext {
    * are packed by name from the layout the build reflected.
    */
   dispatch(spec: KernelDispatch): void {
+    checkDispatch(spec);
     const kernel = this.registry.pipeline(spec.kernel, spec.entryPoint, spec.constants);
     this.scheduler.dispatch({
       kernel,
@@ -486,4 +487,23 @@ export class Engine implements KernelContext {
   /** In place: each column of w [in, out] whose L2 norm exceeds options.maxNorm is rescaled to exactly maxNorm. */
   maxNorm(w: Tensor, options: optimizerOps.MaxNormOptions): void { this.op('maxNorm', () => optimizerOps.maxNorm(this, w, options)); }
 
+}
+
+/**
+ * The shape of a dispatch given to the public `engine.dispatch` (the ops always
+ * give a well-formed one): a few type tests, cheap enough for every dispatch.
+ * The registry and the scheduler check the rest (entry point, bindings, limits).
+ */
+function checkDispatch(spec: KernelDispatch): void {
+  const s = spec as Partial<KernelDispatch> | null;
+  if (s === null || typeof s !== 'object') throw new ValueError(`dispatch: spec must be { kernel, entryPoint, buffers, uniform?, workgroups }, got ${describeValue(spec)}`);
+  if (!s.kernel || typeof s.kernel !== 'object' || typeof s.kernel.file !== 'string' || typeof s.kernel.source !== 'string') {
+    throw new ValueError(`dispatch: spec.kernel must be a KernelSource { file, source, entryPoints }, got ${describeValue(s.kernel)}`);
+  }
+  if (typeof s.entryPoint !== 'string') throw new ValueError(`dispatch: spec.entryPoint must be a string, got ${describeValue(s.entryPoint)}`);
+  if (!s.buffers || typeof s.buffers !== 'object') throw new ValueError(`dispatch: spec.buffers must be an object of buffers by binding name, got ${describeValue(s.buffers)}`);
+  const w = s.workgroups;
+  if (!Array.isArray(w) || w.length < 1 || w.length > 3 || !w.every((n) => n === undefined || (Number.isSafeInteger(n) && n >= 0))) {
+    throw new ValueError(`dispatch: spec.workgroups must be [x, y?, z?] of non-negative integers, got ${describeValue(w)}`);
+  }
 }

@@ -51,4 +51,6 @@ export const engineRows: Row[] = [
   { what: 'write: Int32Array data into an f32 tensor', call: (f) => f.engine.write(f.a, new Int32Array(6)), error: DTypeError, message: ["write: data is an Int32Array (i32) but dtype is 'f32'"] },
   { what: 'write: a fraction into an i32 tensor', call: (f) => f.engine.write(f.labels, [0.5, 1]), error: ValueError, message: ['write: data[0] is 0.5, not an integer (dtype i32)'] },
   { what: 'write: a string as data', call: (f) => f.engine.write(f.a, 'abcdef' as never), error: ValueError, message: ['write: data must be a typed array', 'got "abcdef"'] },
+  { what: 'dispatch: an empty spec', call: (f) => f.engine.dispatch({} as never), error: ValueError, message: ['dispatch: spec.kernel must be a KernelSource', 'got undefined'] },
+  { what: 'dispatch: workgroups not integers', call: (f) => f.engine.dispatch({ kernel: { file: 'x.wgsl', source: '' }, entryPoint: 'main', buffers: {}, workgroups: [1.5] as never }), error: ValueError, message: ['dispatch: spec.workgroups must be [x, y?, z?] of non-negative integers'] },
 ];
