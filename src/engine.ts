@@ -149,6 +149,10 @@ export class Engine implements KernelContext {
 
   /** Upload data as a tensor. dtype follows the typed array (number[] -> f32) unless given. */
   tensor(data: TensorData, shape: readonly number[], dtype?: DType): Tensor {
+    return this.op('tensor', () => this.upload(data, shape, dtype));
+  }
+
+  private upload(data: TensorData, shape: readonly number[], dtype?: DType): Tensor {
     this.scheduler.assertAlive();
     const size = checkShape('tensor', 'shape', shape as number[]);
     const { values: typed, dtype: type } = checkTensorData('tensor', data, dtype);
@@ -221,9 +225,11 @@ export class Engine implements KernelContext {
 
   /** A tensor of zeros (cleared on the GPU, in order with recorded work). */
   zeros<D extends DType = 'f32'>(shape: readonly number[], dtype: D = 'f32' as D): Tensor<D> {
-    const t = this.empty(shape, dtype);
-    this.scheduler.clear(t.buffer, t.byteOffset, t.byteLength);
-    return t;
+    return this.op('zeros', () => {
+      const t = this.empty(shape, dtype);
+      this.scheduler.clear(t.buffer, t.byteOffset, t.byteLength);
+      return t;
+    });
   }
 
   /**

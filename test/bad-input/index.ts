@@ -16,8 +16,9 @@ import { packagingRows } from './packaging.rows.js';
 import { residualRows } from './residual.rows.js';
 import { scheduleRows } from './schedules.rows.js';
 import { tuningRows } from './tuning.rows.js';
+import { limitRows } from './limits.rows.js';
 
 export const extraRows: Row[] = [
   ...opsRows, ...optimizerRows, ...layerRows, ...dataRows, ...checkpointRows, ...engineRows, ...layerSpecRows, ...subsetRows, ...fitRows,
-  ...packagingRows, ...residualRows, ...scheduleRows, ...tuningRows,
+  ...packagingRows, ...residualRows, ...scheduleRows, ...tuningRows, ...limitRows,
 ];
