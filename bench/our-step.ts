@@ -13,9 +13,6 @@ import type { Runner } from './timing.js';
 
 export interface OurStep extends Runner {
   model: Sequential;
-  /** CPU milliseconds of each `record()` (trainOnBatch: record + submit, no GPU wait), since the last `clearCpuTimes()`. */
-  cpuTimes: number[];
-  clearCpuTimes(): void;
 }
 
 export function ourTrainingStep(engine: Engine, config: ModelConfig, batch: number, data: SyntheticData): OurStep {
@@ -26,16 +23,9 @@ export function ourTrainingStep(engine: Engine, config: ModelConfig, batch: numb
   const order: Tensor = engine.tensor(permutation(data.count, 3), [data.count], 'u32');
   const steps = Math.floor(data.count / batch);
   let step = 0;
-  const cpuTimes: number[] = [];
   return {
     model,
-    cpuTimes,
-    clearCpuTimes: () => { cpuTimes.length = 0; },
-    record: () => {
-      const t0 = performance.now();
-      model.trainOnBatch(dataset, { order, start: (step++ % steps) * batch, batchSize: batch });
-      cpuTimes.push(performance.now() - t0);
-    },
+    record: () => { model.trainOnBatch(dataset, { order, start: (step++ % steps) * batch, batchSize: batch }); },
     close: () => engine.sync(),
     dispose: () => { model.dispose(); dataset.dispose(); order.dispose(); },
   };

@@ -209,9 +209,9 @@ export async function startStaticServer(mounts, options = {}) {
   server.on('connect', (req, socket) => {
     socket.on('error', () => socket.destroy());
     const body = `method CONNECT not allowed (allowed: ${ALLOW})\n`;
-    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: ${ALLOW}\r\nContent-Type: text/plain; charset=utf-8\r\n`
-      + `Content-Security-Policy: ${plainPolicy}\r\nX-Content-Type-Options: nosniff\r\n`
-      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const headers = { ...securityHeaders(), Allow: ALLOW, 'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body), Connection: 'close' };
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
   });
   // Requests Node's parser rejects (malformed, oversized headers, timeouts):
   // answer on the raw socket when it can still be written, else drop it.

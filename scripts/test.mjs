@@ -16,9 +16,18 @@ import { buildTests } from './build-tests.mjs';
 const args = process.argv.slice(2);
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
-const only = args.includes('--node') ? 'node' : args.includes('--browser') ? 'browser' : args.includes('--demo') ? 'demo'
-  : args.includes('--bench') ? 'bench' : args.includes('--consumer') ? 'consumer' : args.includes('--server') ? 'server'
-  : args.includes('--deps') ? 'deps' : null;
+/**
+ * The parts of a run, in order: name (`--name` runs it alone), script, and
+ * whether it comes only with the full run (not with --grep / TEST_FILES filters:
+ * the demo's end-to-end test, the bench harness's tiny run, the consumer test
+ * and the server's tests).
+ */
+const suites = [
+  ['deps', 'scripts/test-deps.mjs', false], ['node', 'scripts/test-node.mjs', false], ['browser', 'scripts/test-browser.mjs', false],
+  ['demo', 'scripts/test-demo.mjs', true], ['bench', 'scripts/test-bench.mjs', true], ['consumer', 'scripts/test-consumer.mjs', true],
+  ['server', 'scripts/test-server.mjs', true],
+];
+const only = suites.map(([name]) => name).find((name) => args.includes(`--${name}`)) ?? null;
 
 const typecheck = !args.includes('--no-typecheck');
 if (typecheck) console.log('typecheck: tsc --noEmit');
@@ -56,13 +65,9 @@ function runSuite(name, script) {
 
 let passed = 0;
 let failed = 0;
-const suites = [['deps', 'scripts/test-deps.mjs'], ['node', 'scripts/test-node.mjs'], ['browser', 'scripts/test-browser.mjs'], ['demo', 'scripts/test-demo.mjs'],
-  ['bench', 'scripts/test-bench.mjs'], ['consumer', 'scripts/test-consumer.mjs'], ['server', 'scripts/test-server.mjs']];
-for (const [name, script] of suites) {
+for (const [name, script, fullRunOnly] of suites) {
   if (only && only !== name) continue;
-  // the demo's end-to-end test, the bench harness's tiny run, the consumer test
-  // and the server's tests come with the full suite, not with --grep / TEST_FILES filters
-  if (['demo', 'bench', 'consumer', 'server'].includes(name) && !only && (grep || process.env.TEST_FILES)) continue;
+  if (fullRunOnly && !only && (grep || process.env.TEST_FILES)) continue;
   const r = await runSuite(name, script);
   passed += r.passed;
   failed += r.failed;
