@@ -18,13 +18,6 @@ export interface DeviceOptions {
   adapter?: string;
   /** Browser only: passed to requestAdapter. */
   powerPreference?: GPUPowerPreference;
-  /**
-   * Where diagnostics that are not errors go: WGSL compiler warnings, and in
-   * Node the validation messages Dawn would otherwise print on stdout.
-   * Default: dropped, unless the environment variable WGSL_TENSOR_DEBUG=1 is
-   * set, which prints them on stderr.
-   */
-  onWarning?: (message: string) => void;
 }
 
 /** What the Node entry provides: an adapter, and the object that keeps Dawn alive. */

@@ -52,7 +52,7 @@ export class ErrorScopes {
   }
 
   /** The first error already known, without waiting (and forget all known ones). */
-  takeCaught(): GpuError | null {
+  private takeCaught(): GpuError | null {
     const first = this.caught[0] ?? null;
     if (first && this.caught.length > 1) first.message += ` (and ${this.caught.length - 1} more GPU error(s) in the same work)`;
     this.caught = [];

@@ -106,7 +106,10 @@ function checkBindings(file: string, entryPoint: string, value: unknown): Kernel
 }
 
 export class KernelRegistry {
+  /** Keyed by the WGSL text, not the file name: two kernels named alike but written differently are two modules. */
   private readonly modules = new Map<string, ShaderModuleEntry>();
+  /** A small number per WGSL text, so pipeline keys tell such kernels apart without carrying the text. */
+  private readonly sourceIds = new Map<string, number>();
   private readonly pipelines = new Map<string, CompiledKernel>();
   private readonly pending = new Map<string, Promise<CompiledKernel>>();
   private deferredError: ShaderError | null = null;
@@ -123,6 +126,7 @@ export class KernelRegistry {
   /** Forget every cached module and pipeline (the device is gone). */
   private release(): void {
     this.modules.clear();
+    this.sourceIds.clear();
     this.pipelines.clear();
     this.pending.clear();
   }
@@ -158,7 +162,7 @@ export class KernelRegistry {
   }
 
   private moduleFor(kernel: KernelSource): ShaderModuleEntry {
-    let entry = this.modules.get(kernel.file);
+    let entry = this.modules.get(kernel.source);
     if (entry) return entry;
     // The error scope keeps a bad shader's validation error from surfacing as an
     // anonymous uncaptured error; getCompilationInfo gives it a file and line.
@@ -172,7 +176,7 @@ export class KernelRegistry {
       return scopeError ? new ShaderError(`WGSL error in ${kernel.file}: ${scopeError.message}`) : null;
     }, (err: Error) => new ShaderError(`WGSL error in ${kernel.file}: ${err.message}`));
     entry = { module, compilation };
-    this.modules.set(kernel.file, entry);
+    this.modules.set(kernel.source, entry);
     return entry;
   }
 
@@ -198,9 +202,16 @@ export class KernelRegistry {
     return value;
   }
 
+  /** The cache key of a pipeline: which WGSL text, file, entry point and override constants. */
+  private keyOf(kernel: KernelSource, entryPoint: string, constants: Record<string, number>): string {
+    let id = this.sourceIds.get(kernel.source);
+    if (id === undefined) this.sourceIds.set(kernel.source, (id = this.sourceIds.size));
+    return `${id}|${kernel.file}|${entryPoint}|${constantsKey(constants)}`;
+  }
+
   /** Synchronous: the cached pipeline, built now if needed. */
   pipeline(kernel: KernelSource, entryPoint: string, constants: Record<string, number> = {}): CompiledKernel {
-    const key = `${kernel.file}|${entryPoint}|${constantsKey(constants)}`;
+    const key = this.keyOf(kernel, entryPoint, constants);
     const cached = this.pipelines.get(key);
     if (cached) return cached;
     const bindings = this.bindingsFor(kernel, entryPoint);
@@ -219,7 +230,7 @@ export class KernelRegistry {
 
   /** Asynchronous: compile (once, however many callers) and throw WGSL errors with file and line. */
   compile(kernel: KernelSource, entryPoint: string, constants: Record<string, number> = {}): Promise<CompiledKernel> {
-    const key = `${kernel.file}|${entryPoint}|${constantsKey(constants)}`;
+    const key = this.keyOf(kernel, entryPoint, constants);
     const cached = this.pipelines.get(key);
     if (cached) return Promise.resolve(cached);
     let promise = this.pending.get(key);

@@ -99,11 +99,6 @@ function instanceFor(dawn: Dawn, flags: readonly string[]): GPU {
   return gpu;
 }
 
-/** How many Dawn instances this process holds (for the lifecycle test). */
-export function dawnInstanceCount(): number {
-  return instances.size;
-}
-
 export async function requestNodeAdapter(choice: string | undefined): Promise<NodeAdapter> {
   const dawn = await loadDawn();
   const tryAdapter = async (flags: string[]): Promise<NodeAdapter | null> => {

@@ -55,7 +55,6 @@ const MAX_NAMED_OPS = 6;
 export class Scheduler {
   readonly maxUniformBytes = 256;
   private readonly slotStride: number;
-  private readonly slots: number;
   private readonly arenaCpu: Uint8Array;
   private readonly arenaGpu: GPUBuffer;
   private slotsUsed = 0;
@@ -87,8 +86,7 @@ export class Scheduler {
   ) {
     this.maxDispatches = options.maxDispatchesPerSubmit ?? 256;
     this.slotStride = Math.max(this.maxUniformBytes, device.limits.minUniformBufferOffsetAlignment);
-    this.slots = this.maxDispatches;
-    this.arenaCpu = new Uint8Array(this.slotStride * this.slots);
+    this.arenaCpu = new Uint8Array(this.slotStride * this.maxDispatches);
     this.arenaGpu = device.createBuffer({ size: this.arenaCpu.byteLength, usage: UNIFORM_USAGE, label: 'wgsl-tensor uniforms' });
     this.lostPromise = device.lost.then((info) => {
       if (!this.lostError) warn(`the GPU device was lost (${info.reason || 'unknown'}): ${info.message || 'no message'}`);
@@ -166,11 +164,6 @@ export class Scheduler {
     return { ...this.counters, ...this.bindGroups.stats() };
   }
 
-  /** Dispatches recorded and not yet submitted. */
-  get pendingDispatches(): number {
-    return this.slotsUsed;
-  }
-
   /** Any command (dispatch, copy, clear) recorded and not yet submitted. */
   get hasPendingCommands(): boolean {
     return this.encoder !== null;
@@ -190,7 +183,6 @@ export class Scheduler {
   dispatch(spec: DispatchSpec): void {
     this.assertAlive();
     this.checkLimits(spec);
-    if (this.slotsUsed >= this.slots) this.flush();
     const { kernel } = spec;
     const entries: { binding: number; resource: GPUBufferBinding }[] = [];
     for (const b of kernel.bindings) {
