@@ -61,8 +61,8 @@ export class Chain {
     for (let j = i - 1; j >= lowest; j--) {
       const below = this.stages[j]!;
       const gate = below.backwardGate();
-      const ok = gate && (gate.kind === 'mask' ? gates.length === 0 : !gates.some((g) => g.kind === 'activation'));
-      if (!gate || !ok) break;
+      // A mask only first: below an activation's gate the loop has already stopped.
+      if (!gate || (gate.kind === 'mask' && gates.length > 0)) break;
       gates.push(gate);
       below.gateFused = true;
       if (gate.kind === 'activation') break;

@@ -36,7 +36,7 @@ import { ResidentDataset } from '../data/resident-dataset.js';
 import { checkBoolean, checkFinite, checkOptions, describeValue } from '../options.js';
 import { checkCallbacks, type BatchLogs, type Callback, type CallbackModel, type EpochLogs, type FitParams } from './callbacks.js';
 import { defaultProgressStream, defaultVerbose, ProgressBar, type ProgressStream } from './progress-bar.js';
-import { SeededRandom } from './init.js';
+import { identityOrder, SeededRandom } from './init.js';
 import { StepSchedules, type Schedule } from './schedules.js';
 import type { Engine } from '../engine.js';
 import type { Inputs } from './inputs.js';
@@ -243,7 +243,7 @@ export async function fit(model: FitModel, x: Inputs, y: ArrayLike<number> | und
       await atRest((cb) => cb.onEpochBegin?.(epoch, {}), `onEpochBegin of epoch ${epoch + 1}`);
       // Seeded by (model seed, epoch) only, so a run resumed at `initialEpoch` shuffles like an uninterrupted one.
       const perm = o.shuffle ? new SeededRandom((model.seed * 1000003 + epoch) >>> 0).permutation(n) : null;
-      engine.write(order, perm ?? Uint32Array.from({ length: n }, (_, i) => i));
+      engine.write(order, perm ?? identityOrder(n));
       training.midEpoch = true;
       training.resetMetrics();
       let pending: { read: Promise<{ lossSum: number; correct: number }>; step: number; samples: number } | null = null;

@@ -46,14 +46,20 @@ export class SeededRandom {
 
   /** Fisher–Yates shuffle of 0..n−1. */
   permutation(n: number): Uint32Array {
-    const p = new Uint32Array(n);
-    for (let i = 0; i < n; i++) p[i] = i;
+    const p = identityOrder(n);
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(this.next() * (i + 1));
       const t = p[i]!; p[i] = p[j]!; p[j] = t;
     }
     return p;
   }
+}
+
+/** 0, 1, …, n−1: the sample order when nothing is shuffled. */
+export function identityOrder(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
 }
 
 function rotl(x: number, k: number): number {

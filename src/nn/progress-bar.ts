@@ -44,7 +44,7 @@ export function formatMetrics(metrics: Record<string, number | undefined>): stri
 function bar(done: number, total: number): string {
   const filled = Math.floor((BAR_WIDTH * done) / total);
   if (filled >= BAR_WIDTH) return '━'.repeat(BAR_WIDTH);
-  return '━'.repeat(filled) + '╺' + '━'.repeat(BAR_WIDTH - filled - 1).replace(/━/g, ' ');
+  return '━'.repeat(filled) + '╺' + ' '.repeat(BAR_WIDTH - filled - 1);
 }
 
 export class ProgressBar implements Callback {

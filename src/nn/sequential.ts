@@ -16,6 +16,7 @@ import { ResidentDataset } from '../data/resident-dataset.js';
 import { checkLayerSpec, type LayerSpec } from './layers/index.js';
 import { ALIGN, type ParameterEntry } from './layer-plan.js';
 import { TrainingStep } from './training-step.js';
+import { identityOrder } from './init.js';
 import type { Inputs } from './inputs.js';
 import { checkLossName, type LossName } from './losses.js';
 import { rmsprop, type Optimizer } from './optimizers.js';
@@ -439,10 +440,4 @@ export class Sequential {
     this.disposed = true;
     this.trainingStep.dispose();
   }
-}
-
-function identityOrder(n: number): Uint32Array {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  return order;
 }

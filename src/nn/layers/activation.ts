@@ -4,6 +4,7 @@
  * dropout, a block) they are a stage of their own, whose act'(y) the dense
  * stage above folds into its dX when it can.
  */
+import type { Engine } from '../../engine.js';
 import type { Tensor } from '../../tensor.js';
 import { track, type BackwardGate, type Stage, type StepContext } from '../stage.js';
 import { layerKind, type LayerKind } from './layer-kind.js';
@@ -15,6 +16,11 @@ const ACTIVATIONS: readonly string[] = ['relu', 'sigmoid', 'tanh'];
 
 export function isActivation(kind: string): kind is ActivationKind {
   return ACTIVATIONS.includes(kind);
+}
+
+/** dx = dy ⊙ act'(y), from the activation's forward output y. */
+export function activationBackward(engine: Engine, kind: ActivationKind, dy: Tensor, y: Tensor): Tensor {
+  return kind === 'relu' ? engine.reluBackward(dy, y) : kind === 'sigmoid' ? engine.sigmoidBackward(dy, y) : engine.tanhBackward(dy, y);
 }
 
 export function relu(): ActivationSpec { return { kind: 'relu' }; }
@@ -56,9 +62,6 @@ export class ActivationStage implements Stage {
   backward(ctx: StepContext, dy: Tensor, needInputGrad: boolean): Tensor | null {
     if (!needInputGrad) return null;
     if (this.gateFused) return dy;
-    const e = ctx.engine;
-    const y = this.output!;
-    return track(ctx, this.activation === 'relu' ? e.reluBackward(dy, y)
-      : this.activation === 'sigmoid' ? e.sigmoidBackward(dy, y) : e.tanhBackward(dy, y));
+    return track(ctx, activationBackward(ctx.engine, this.activation, dy, this.output!));
   }
 }

@@ -15,7 +15,7 @@ import { INITIALIZER_NAMES, initWeights, type Initializer } from '../init.js';
 import { track, type BackwardGate, type Stage, type StepContext } from '../stage.js';
 import { layerKind, type ParameterViews } from './layer-kind.js';
 import { nonNegative, positiveInt } from './spec-checks.js';
-import { isActivation, type ActivationKind } from './activation.js';
+import { activationBackward, isActivation, type ActivationKind } from './activation.js';
 
 export interface DenseSpec {
   kind: 'dense';
@@ -120,11 +120,7 @@ export class DenseStage implements Stage {
     // dZ = dY ⊙ act'(Z), computed from the stored output y — unless the stage
     // above already did it in its dX epilogue (gateFused).
     let dz = dy;
-    if (!this.gateFused) {
-      if (this.activation === 'relu') dz = track(ctx, engine.reluBackward(dy, y));
-      else if (this.activation === 'sigmoid') dz = track(ctx, engine.sigmoidBackward(dy, y));
-      else if (this.activation === 'tanh') dz = track(ctx, engine.tanhBackward(dy, y));
-    }
+    if (!this.gateFused && this.activation !== 'linear') dz = track(ctx, activationBackward(engine, this.activation, dy, y));
     // dW = Xᵀ dZ and db = 1ᵀ dZ (column sums), both from one matmul straight into
     // the flat gradient buffer, where db sits right after dW.
     engine.matmul(x, dz, {

@@ -17,7 +17,7 @@ import { denseLayer, type DenseSpec } from './dense.js';
 import { reluLayer, sigmoidLayer, tanhLayer, type ActivationSpec } from './activation.js';
 import { maxoutLayer, type MaxoutSpec } from './maxout.js';
 import { dropoutLayer, type DropoutSpec } from './dropout.js';
-import { makeResidual, residualLayer } from './residual.js';
+import { makeResidual, residualLayer, type ResidualSpec as ResidualOf } from './residual.js';
 
 export const LAYER_KINDS: Readonly<Record<string, LayerKind>> = {
   dense: denseLayer,
@@ -31,7 +31,7 @@ export const LAYER_KINDS: Readonly<Record<string, LayerKind>> = {
 const KIND_NAMES = Object.keys(LAYER_KINDS);
 
 /** A residual block: its branch is a list of layers (blocks may nest). */
-export interface ResidualSpec { kind: 'residual'; layers: LayerSpec[] }
+export type ResidualSpec = ResidualOf<LayerSpec>;
 
 export type LayerSpec = DenseSpec | ActivationSpec | MaxoutSpec | DropoutSpec | ResidualSpec;
 
