@@ -11,6 +11,9 @@
  */
 import { ValueError } from './errors.js';
 
+/** The largest finite f32: a number beyond it becomes Infinity on the GPU. */
+export const F32_MAX = 3.4028234663852886e38;
+
 /** Common misspellings and other libraries' names for our options. */
 const ALIASES: Record<string, string> = {
   learningRate: 'lr', learning_rate: 'lr', lrate: 'lr',
@@ -138,7 +141,7 @@ export function checkFinite(fn: string, arg: string, value: unknown, range: {
   if (range.nonZeroF32 && Math.fround(value) === 0) {
     throw new ValueError(`${fn}: ${arg} must be non-zero in f32 (the GPU's precision), got ${value}`);
   }
-  if (Math.abs(value) > 3.4028234663852886e38 && !range.integer) {
+  if (Math.abs(value) > F32_MAX && !range.integer) {
     throw new ValueError(`${fn}: ${arg} must fit in f32, got ${value}`);
   }
   return value;

@@ -21,12 +21,10 @@
  *     the whole process with a segmentation fault in writeBuffer when given one).
  */
 import { DTypeError, ValueError } from './errors.js';
-import { checkChoice, describeValue } from './options.js';
+import { checkChoice, describeValue, F32_MAX } from './options.js';
 import type { DType } from './tensor.js';
 
 export const DTYPES: readonly DType[] = ['f32', 'i32', 'u32'];
-
-const F32_MAX = 3.4028234663852886e38;
 
 /** The dtype a typed array stands for, or undefined for any other value. */
 function dtypeOfArray(data: unknown): DType | undefined {

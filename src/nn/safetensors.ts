@@ -25,7 +25,7 @@
  * before a single weight is written.
  */
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { checkChoice, checkOptions, describeValue, suggest } from '../options.js';
+import { checkChoice, checkOptions, describeValue, F32_MAX, suggest } from '../options.js';
 import type { ParameterEntry } from './layer-plan.js';
 
 export type SafetensorsLayout = 'keras' | 'pytorch';
@@ -56,7 +56,6 @@ const DTYPE_BYTES: Record<string, number> = {
 const LOADABLE = ['F32', 'F16', 'BF16', 'F64'];
 /** The reference implementation's limit: a larger header is a corrupt file, not a model. */
 const MAX_HEADER_BYTES = 100_000_000;
-const F32_MAX = 3.4028234663852886e38;
 
 /** One model tensor as a layout names and shapes it. */
 interface Expected {

@@ -26,7 +26,7 @@
  * The factories below cover the usual shapes; each checks its options at the call.
  */
 import { ValueError } from '../errors.js';
-import { checkFinite, checkOptions, describeValue } from '../options.js';
+import { checkFinite, checkOptions, describeValue, F32_MAX } from '../options.js';
 import type { Optimizer, StepValues } from './optimizers.js';
 
 /** `(epoch, step) => value`: see the header for what epoch, step and the value mean. */
@@ -120,8 +120,6 @@ export function linearRamp(options: { from: number; to: number; startEpoch?: num
 }
 
 // ---- what fit does with them --------------------------------------------------------------
-
-const F32_MAX = 3.4028234663852886e38;
 
 /**
  * fit's schedules bound to a model's optimizer: `at(epoch, step)` gives the
